@@ -1,0 +1,44 @@
+# Lan Tỏa — `make run` sets everything up and serves the app; `make test` sets up and runs the suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run setup db seed test lint bench clean scheduler translations
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.deps ## venv + pinned requirements
+
+db: setup ## create or migrate the schema, then load the reference data and demo season
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+run: db ## set up, then serve on http://$(HOST):$(PORT) (scheduler beside it when present)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup ## the whole suite (SQLite, or DATABASE_URL/TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check app tests bench config.py wsgi.py
+
+bench: setup
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/*.db-* .pytest_cache
+
+translations: setup ## extract the Vietnamese source strings, update and compile the English catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/lantoa-messages.pot .
+	$(BIN)/pybabel update -i /tmp/lantoa-messages.pot -d app/translations -w 120
+	$(BIN)/pybabel compile -d app/translations

@@ -1,0 +1,92 @@
+"""Lan Tỏa: campaign management for BHXH/BHYT communication (app factory)."""
+
+import os
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from config import BASE_DIR, CONFIGS
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: config → extensions → blueprints → error handlers → CLI."""
+    config_name = config_name or os.environ.get("FLASK_CONFIG") or "development"
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    config_class = CONFIGS[config_name]
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if hasattr(config_class, "validate"):
+        config_class.validate(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import errors, formatting, navigation
+
+    errors.register(app)
+    formatting.register(app)
+    navigation.register(app)
+
+    from app import cli
+
+    cli.register(app)
+    return app
+
+
+def _select_locale() -> str:
+    """Vietnamese by default; English when the user picked it (session or ?lang=)."""
+    lang = request.args.get("lang")
+    if lang in ("vi", "en"):
+        session["lang"] = lang
+    return session.get("lang", "vi")
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+
+    import app.models  # noqa: F401  (registers every table)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL journal, a busy timeout and foreign keys, on every connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)

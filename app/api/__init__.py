@@ -1,0 +1,7 @@
+"""JSON API under /api/v1 (SPEC §12): bearer tokens, the same scoping as the pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from app.api import auth, routes  # noqa: E402,F401

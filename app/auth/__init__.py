@@ -1,0 +1,7 @@
+"""Authentication: login, logout, profile; role decorators and the commune scoping helper."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.auth import routes  # noqa: E402,F401

@@ -1,0 +1,67 @@
+"""Role decorators and the one commune-scoping helper every query of commune-owned data goes through (SPEC §1)."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+
+from app.extensions import db
+
+
+def role_required(*roles: str):
+    """Allow only logged-in users whose role is in `roles` (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def scope(stmt: Select, model, user) -> Select:
+    """Restrict a SELECT of a commune-owned model to what `user` may see.
+
+    City roles and viewers see every commune; a commune user sees only rows whose
+    `commune_id` (or the model's `__scope_column__`) is their own (city-level rows, commune_id NULL, included only when
+    the model says `city_rows_visible_to_communes`).
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return stmt.where(False)
+    if user.role == "commune":
+        column = getattr(model, getattr(model, "__scope_column__", "commune_id"))
+        if getattr(model, "city_rows_visible_to_communes", False):
+            return stmt.where((column == user.commune_id) | (column.is_(None)))
+        return stmt.where(column == user.commune_id)
+    return stmt
+
+
+def get_scoped_or_404(model, ident, user):
+    """One commune-owned row by primary key, or 404 when it does not exist *or* is out of scope."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    return first_scoped_or_404(select(model).where(model.id == ident), model, user)
+
+
+def first_scoped_or_404(stmt: Select, model, user):
+    """The first row of a scoped SELECT, or 404 (out of scope looks exactly like missing)."""
+    obj = db.session.scalars(scope(stmt, model, user)).first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def can_edit_commune(user, commune_id: int | None) -> bool:
+    """Whether `user` may write data owned by `commune_id` (None = city level)."""
+    if user.role in ("admin", "city"):
+        return True
+    return user.role == "commune" and commune_id is not None and commune_id == user.commune_id

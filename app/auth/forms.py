@@ -1,0 +1,32 @@
+"""Login and password forms, with Vietnamese messages (WTForms ships none)."""
+
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from app.auth.services import password_problem
+from app.forms import BaseForm
+
+
+class LoginForm(BaseForm):
+    """Username and password."""
+
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64, message="Tên đăng nhập quá dài.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=200, message="Mật khẩu quá dài.")])
+    remember = BooleanField("Ghi nhớ đăng nhập")
+    submit = SubmitField("Đăng nhập")
+
+
+def strong_password(form, field):
+    """The password policy (at least 8 characters, letters and digits)."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class ChangePasswordForm(BaseForm):
+    """Change one's own password."""
+
+    current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")])
+    new = PasswordField("Mật khẩu mới", validators=[DataRequired("Vui lòng nhập mật khẩu mới."), strong_password])
+    confirm = PasswordField("Nhập lại mật khẩu mới", validators=[DataRequired("Vui lòng nhập lại mật khẩu mới."), EqualTo("new", message="Hai mật khẩu không khớp.")])
+    submit = SubmitField("Đổi mật khẩu")

@@ -1,0 +1,181 @@
+"""Signed, unguessable check-in tokens (activity poster QR, personal ticket) and short codes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+
+from itsdangerous import BadData, URLSafeSerializer
+
+__all__ = [
+    "InvalidToken",
+    "activity_token",
+    "new_qr_nonce",
+    "read_activity_token",
+    "read_ticket_token",
+    "short_code",
+    "ticket_token",
+]
+
+# One salt per purpose: a token minted for one purpose never verifies for another.
+ACTIVITY_SALT = "lantoa.checkin.activity-qr.v1"
+TICKET_SALT = "lantoa.checkin.ticket.v1"
+SHORT_CODE_SALT = b"lantoa.checkin.short-code.v1"
+
+# Crockford base32: no I, L, O, U, so codes read aloud or retyped are unambiguous.
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_CODE_LENGTH = 6
+
+_MAX_VARINT_BYTES = 10  # enough for any id below 2**70; guards against absurd input
+
+
+class InvalidToken(Exception):
+    """The token is garbage, tampered with, for another purpose or signed with another key."""
+
+
+class _PackedSerializer:
+    """Compact binary payload: ``n_ints`` unsigned varints followed by one UTF-8 string."""
+
+    def __init__(self, n_ints: int) -> None:
+        """Remember how many leading integers the payload holds."""
+        self.n_ints = n_ints
+
+    def dumps(self, values: Sequence[int | str]) -> bytes:
+        """Pack ``[int, ..., str]``; itsdangerous probes with ``{}``, which packs to b''."""
+        if not values:
+            return b""
+        *ints, text = values
+        if len(ints) != self.n_ints:
+            raise ValueError(f"expected {self.n_ints} integers and a string")
+        return b"".join(_varint(i) for i in ints) + text.encode("utf-8")
+
+    def loads(self, data: bytes) -> list[int | str]:
+        """Unpack what :meth:`dumps` produced; raise ValueError on malformed data."""
+        out: list[int | str] = []
+        pos = 0
+        for _ in range(self.n_ints):
+            value, pos = _read_varint(data, pos)
+            out.append(value)
+        out.append(data[pos:].decode("utf-8"))
+        return out
+
+
+def _varint(value: int) -> bytes:
+    """Encode a non-negative int as unsigned LEB128."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    """Decode one canonical unsigned LEB128 int at ``pos``; return (value, next position)."""
+    value = 0
+    for i in range(_MAX_VARINT_BYTES):
+        if pos + i >= len(data):
+            raise ValueError("truncated integer")
+        byte = data[pos + i]
+        value |= (byte & 0x7F) << (7 * i)
+        if not byte & 0x80:
+            if byte == 0 and i > 0:
+                raise ValueError("non-canonical integer")
+            return value, pos + i + 1
+    raise ValueError("integer too long")
+
+
+def _serializer(secret_key: str | bytes, salt: str, n_ints: int) -> URLSafeSerializer:
+    """Build the signing serializer for one purpose."""
+    if not secret_key:
+        raise ValueError("secret_key must not be empty")
+    return URLSafeSerializer(secret_key, salt=salt, serializer=_PackedSerializer(n_ints))
+
+
+def _check_id(name: str, value: object) -> int:
+    """Accept only non-negative plain ints as ids."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+    return value
+
+
+def _check_nonce(nonce: object) -> str:
+    """Accept only non-empty string nonces."""
+    if not isinstance(nonce, str) or not nonce:
+        raise ValueError("nonce must be a non-empty string")
+    return nonce
+
+
+def _dump(secret_key: str | bytes, salt: str, ints: list[int], nonce: str) -> str:
+    """Sign ``ints + [nonce]`` and return the URL-safe token text."""
+    token = _serializer(secret_key, salt, len(ints)).dumps([*ints, nonce])
+    return token.decode("ascii") if isinstance(token, bytes) else token
+
+
+def _load(secret_key: str | bytes, salt: str, n_ints: int, token: object) -> list:
+    """Verify and unpack a token, mapping every failure to InvalidToken."""
+    if not isinstance(token, (str, bytes)) or not token or len(token) > 512:
+        raise InvalidToken("malformed token")
+    if isinstance(token, str):
+        try:
+            token = token.encode("ascii")
+        except UnicodeEncodeError as exc:
+            raise InvalidToken("malformed token") from exc
+    token = token.strip()  # USB scanners type a trailing Enter
+    serializer = _serializer(secret_key, salt, n_ints)
+    try:
+        values = serializer.loads(token)
+    except BadData as exc:
+        raise InvalidToken(str(exc)) from exc
+    if not values[-1]:
+        raise InvalidToken("empty nonce")
+    # Base64 ignores the spare low bits of a final character, so a few one-character
+    # variants of a signature decode identically; accept only the exact token we issue.
+    if not hmac.compare_digest(serializer.dumps(values), token):
+        raise InvalidToken("non-canonical token")
+    return values
+
+
+def new_qr_nonce() -> str:
+    """Return a fresh random per-activity nonce (stored on the activity; replace it to revoke)."""
+    return secrets.token_urlsafe(8)
+
+
+def activity_token(secret_key: str | bytes, activity_id: int, nonce: str) -> str:
+    """Return the signed token printed in an activity's poster QR."""
+    ids = [_check_id("activity_id", activity_id)]
+    return _dump(secret_key, ACTIVITY_SALT, ids, _check_nonce(nonce))
+
+
+def read_activity_token(secret_key: str | bytes, token: str) -> tuple[int, str]:
+    """Verify a poster token and return ``(activity_id, nonce)``; raise InvalidToken otherwise."""
+    activity_id, nonce = _load(secret_key, ACTIVITY_SALT, 1, token)
+    return activity_id, nonce
+
+
+def ticket_token(secret_key: str | bytes, registration_id: int, activity_id: int, nonce: str) -> str:
+    """Return the signed token in a pre-registered person's personal QR ticket."""
+    ids = [_check_id("registration_id", registration_id), _check_id("activity_id", activity_id)]
+    return _dump(secret_key, TICKET_SALT, ids, _check_nonce(nonce))
+
+
+def read_ticket_token(secret_key: str | bytes, token: str) -> tuple[int, int, str]:
+    """Verify a ticket; return ``(registration_id, activity_id, nonce)`` or raise InvalidToken."""
+    registration_id, activity_id, nonce = _load(secret_key, TICKET_SALT, 2, token)
+    return registration_id, activity_id, nonce
+
+
+def short_code(secret_key: str | bytes, n: int) -> str:
+    """Return a 6-character human code for check-in ``n`` (for display; not unique, not secret)."""
+    key = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
+    if not key:
+        raise ValueError("secret_key must not be empty")
+    message = SHORT_CODE_SALT + b":" + str(_check_id("n", n)).encode("ascii")
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    bits = int.from_bytes(digest[:4], "big") >> (32 - 5 * SHORT_CODE_LENGTH)
+    return "".join(_CROCKFORD[(bits >> (5 * i)) & 31] for i in reversed(range(SHORT_CODE_LENGTH)))

@@ -1,0 +1,80 @@
+"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token."""
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to `flask --app wsgi`."""
+
+    @app.cli.command("seed")
+    def seed_command():
+        """Load the city's communes, audiences, messages and campaign templates (idempotent)."""
+        from app.seeding import seed
+
+        result = seed(current_app.config["CITY"])
+        db.session.commit()
+        click.echo(f"{result['city']}: {result['communes']} đơn vị cấp xã.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """The seed, plus demo users and a demo season; prints the demo logins."""
+        from app.seeding import seed, seed_demo_users
+
+        city_key = current_app.config["CITY"]
+        result = seed(city_key)
+        created = seed_demo_users(city_key)
+        lines: list[str] = []
+        db.session.commit()
+        click.echo(f"{result['city']}: {result['communes']} đơn vị cấp xã.")
+        for line in lines:
+            click.echo(line)
+        if created:
+            click.echo("Tài khoản demo (demo logins) — tên đăng nhập / mật khẩu / vai trò:")
+            for username, password, role, commune in created:
+                click.echo(f"  {username} / {password} / {role}" + (f" / {commune}" if commune else ""))
+        else:
+            click.echo("Tài khoản demo đã có từ trước (mật khẩu không in lại).")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice(["admin", "city", "commune", "viewer"]))
+    @click.option("--commune", "commune_code", default=None, help="Mã đơn vị cấp xã (bắt buộc với vai trò commune).")
+    @click.option("--full-name", default=None)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_user_command(username, role, commune_code, full_name, password):
+        """Create a user; asks for the password unless --password is given."""
+        from app.admin.services import commune_by_code, create_user
+        from app.auth.services import password_problem
+        from app.models import User
+
+        if role == "commune" and not commune_by_code(commune_code):
+            raise click.UsageError("A commune user needs --commune with an existing commune code.")
+        if role != "commune" and commune_code:
+            raise click.UsageError("Only a commune user has --commune.")
+        if db.session.scalar(select(User).where(User.username == username.lower())):
+            raise click.UsageError(f"User {username!r} already exists.")
+        problem = password_problem(password)
+        if problem:
+            raise click.UsageError(problem)
+        user = create_user(username, role, password, commune_code, full_name)
+        db.session.commit()
+        click.echo(f"Created {user.username} ({user.role}).")
+
+    @app.cli.command("create-token")
+    @click.argument("username")
+    def create_token_command(username):
+        """Print a new API token for that user, alone on the last line."""
+        from app.auth.services import issue_token
+        from app.models import User
+
+        user = db.session.scalar(select(User).where(User.username == username.lower()))
+        if user is None:
+            raise click.UsageError(f"No user {username!r}.")
+        raw = issue_token(user)
+        db.session.commit()
+        click.echo(f"API token for {user.username} (shown once):")
+        click.echo(raw)

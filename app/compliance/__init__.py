@@ -1,0 +1,1 @@
+"""Campaign compliance: the pure engine and the shipped campaign templates."""

@@ -1,0 +1,45 @@
+"""Reference data shipped with the app (communes, audiences, messages); data, not code."""
+
+import csv
+import json
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def cities() -> dict:
+    """The cities the app knows, keyed by the CITY setting."""
+    return json.loads((DATA_DIR / "cities.json").read_text(encoding="utf-8"))
+
+
+def city(key: str) -> dict:
+    """One city's settings; an unknown key is a configuration error."""
+    try:
+        return cities()[key]
+    except KeyError:
+        raise ValueError(f"unknown CITY {key!r}; expected one of {sorted(cities())}") from None
+
+
+def communes(key: str) -> list[dict]:
+    """The official commune list of a city: [{code, name, kind}] in NFC."""
+    path = DATA_DIR / city(key)["csv"]
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            {"code": r["code"], "name": unicodedata.normalize("NFC", r["name"]), "kind": r["kind"]}
+            for r in csv.DictReader(fh)
+        ]
+
+
+@cache
+def audiences() -> list[dict]:
+    """The six audience groups of seed 000 §III."""
+    return json.loads((DATA_DIR / "audiences.json").read_text(encoding="utf-8"))
+
+
+@cache
+def messages() -> list[dict]:
+    """The 19 official messages of seed 002 §II.2, in the plan's order."""
+    return json.loads((DATA_DIR / "messages.json").read_text(encoding="utf-8"))

@@ -1,0 +1,58 @@
+"""Error pages in Vietnamese, JSON errors for the API; a 500 rolls the session back."""
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES_VI = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Cần đăng nhập hoặc mã truy cập (token) hợp lệ.",
+    403: "Bạn không có quyền truy cập trang này.",
+    404: "Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.",
+    405: "Phương thức không được hỗ trợ.",
+    409: "Dữ liệu xung đột với dữ liệu đã có.",
+    413: "Tệp gửi lên quá lớn.",
+    422: "Dữ liệu không hợp lệ.",
+    429: "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
+    500: "Đã có lỗi xảy ra phía máy chủ. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại.",
+    503: "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+}
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+         429: "rate_limited", 500: "server_error", 503: "unavailable"}
+
+
+def wants_json() -> bool:
+    """API paths answer JSON."""
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str | None = None, fields: dict | None = None, code: str | None = None):
+    """The API's error shape: {"error": {"code", "message", "fields"}}."""
+    body = {"error": {"code": code or CODES.get(status, "error"),
+                      "message": message or MESSAGES_VI.get(status, "Lỗi."),
+                      "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        status = exc.code or 500
+        if wants_json():
+            return json_error(status, getattr(exc, "description_vi", None))
+        return render_template("errors/error.html", status=status,
+                               message=MESSAGES_VI.get(status, exc.description)), status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        db.session.rollback()
+        from sqlalchemy.exc import OperationalError
+        status = 503 if isinstance(exc, OperationalError) else 500
+        app.logger.exception("unhandled error on %s", request.path)
+        if wants_json():
+            return json_error(status)
+        return render_template("errors/error.html", status=status, message=MESSAGES_VI[status]), status

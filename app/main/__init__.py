@@ -1,0 +1,7 @@
+"""The shell: home page, communes directory, language switch."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401

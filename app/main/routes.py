@@ -1,0 +1,56 @@
+"""Home page and the communes directory."""
+
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.auth.access import first_scoped_or_404, role_required
+from app.extensions import db
+from app.main import bp
+from app.main.services import search_communes
+from app.models import COMMUNE_KINDS, Commune, User
+
+KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
+
+
+@bp.route("/")
+def index():
+    """Home: the user's start page, or the login page for visitors."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("main/index.html")
+
+
+@bp.route("/communes")
+@role_required("admin", "city", "viewer")
+def communes():
+    """The city's commune-level units: search by name, filter by kind, counts (SPEC §2)."""
+    q = (request.args.get("q") or "")[:100]
+    kind = request.args.get("kind")
+    if kind not in COMMUNE_KINDS:
+        kind = None
+    rows, counts = search_communes(q, kind)
+    return render_template("main/communes.html", rows=rows, counts=counts, q=q, kind=kind,
+                           kind_labels=KIND_LABELS, total=sum(counts.values()))
+
+
+@bp.route("/communes/<code>")
+@login_required
+def commune(code: str):
+    """One commune's page; a commune user may open only their own (404 for the others)."""
+    unit = first_scoped_or_404(select(Commune).where(Commune.code == code[:5]), Commune, current_user)
+    staff = []
+    if current_user.role != "viewer":
+        staff = db.session.scalars(select(User).where(User.commune_id == unit.id).order_by(User.full_name)).all()
+    return render_template("main/commune.html", unit=unit, staff=staff, kind_labels=KIND_LABELS)
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language (Vietnamese or English) and come back."""
+    if code in ("vi", "en"):
+        session["lang"] = code
+    back = request.args.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("main.index")
+    return redirect(back)

@@ -1,0 +1,19 @@
+"""All models, one module per aggregate; importing this package registers every table."""
+
+from app.models.audit import AuditLog
+from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
+from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
+
+__all__ = [
+    "COMMUNE_KINDS",
+    "CITY_ROLES",
+    "ROLES",
+    "ApiToken",
+    "Audience",
+    "AuditLog",
+    "City",
+    "Commune",
+    "LoginAttempt",
+    "Message",
+    "User",
+]

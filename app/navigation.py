@@ -1,0 +1,62 @@
+"""Navigation by role: a menu item shows once its feature's endpoint exists and the role may use it."""
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+ROLE_LABELS = {
+    "admin": _l("Quản trị hệ thống"),
+    "city": _l("Cán bộ BHXH thành phố"),
+    "commune": _l("Cán bộ cơ sở"),
+    "viewer": _l("Đơn vị phối hợp (chỉ xem)"),
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One menu entry."""
+
+    endpoint: str
+    label: object
+    icon: str
+    roles: tuple[str, ...]
+
+
+NAV = (
+    NavItem("main.index", _l("Trang chủ"), "bi-house", ("admin", "city", "commune", "viewer")),
+    NavItem("dashboard.city", _l("Bảng điều khiển"), "bi-speedometer2", ("admin", "city", "viewer")),
+    NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event", ("admin", "city", "commune", "viewer")),
+    NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", ("admin", "city", "commune", "viewer")),
+    NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),
+    NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),
+    NavItem("admin.users", _l("Người dùng"), "bi-people", ("admin",)),
+)
+
+
+def nav_items() -> list[NavItem]:
+    """The menu for the current user."""
+    if not current_user.is_authenticated:
+        return []
+    endpoints = current_app.view_functions
+    return [i for i in NAV if current_user.role in i.roles and i.endpoint in endpoints]
+
+
+def register(app: Flask) -> None:
+    """Expose the menu helpers to templates and set g.lang."""
+
+    @app.before_request
+    def _set_lang():
+        from flask_babel import get_locale
+
+        g.lang = str(get_locale() or "vi")
+
+    @app.context_processor
+    def _nav():
+        return {
+            "nav_items": nav_items,
+            "nav_endpoints": lambda: current_app.view_functions,
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "unread_count": lambda: 0,
+        }

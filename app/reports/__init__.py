@@ -1,0 +1,1 @@
+"""PDF documents of Lan Tỏa, all drawn inside the Nghị định 30/2020/NĐ-CP frame (frame.py)."""
