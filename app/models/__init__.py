@@ -1,10 +1,13 @@
 """All models, one module per aggregate; importing this package registers every table."""
 
+from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
 
 __all__ = [
+    "Activity",
+    "Photo",
     "COMMUNE_KINDS",
     "CITY_ROLES",
     "ROLES",

@@ -1,0 +1,1 @@
+"""Activities: record every kind of communication activity with its results (SPEC §3)."""
