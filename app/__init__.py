@@ -29,11 +29,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import errors, formatting, navigation
+    from app import errors, formatting, navigation, security
 
     errors.register(app)
     formatting.register(app)
     navigation.register(app)
+    security.register(app)
 
     from app import cli
 

@@ -1,0 +1,35 @@
+"""Security headers on pages and API answers; production refuses the default secret key."""
+
+import pytest
+
+from app import create_app
+
+
+@pytest.mark.parametrize("url", ["/login", "/api/v1/communes", "/khong-co"])
+def test_security_headers_everywhere(client, url):
+    response = client.get(url)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_without_nonce(client, make_user, login):
+    login(make_user("admin"))
+    for url in ("/", "/communes", "/admin/users", "/admin/users/new", "/profile"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>" not in page, url
+        assert " style=" not in page, url
+
+
+def test_production_refuses_default_secret(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SECRET_KEY="dev-secret-change-me")
+
+
+def test_production_cookies_are_secure():
+    app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["SESSION_COOKIE_HTTPONLY"] is True
