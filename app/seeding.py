@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app import data
 from app.extensions import db
-from app.models import Audience, City, Commune, Message, User
+from app.models import Audience, City, Commune, Message, Target, User
 
 DEMO_PASSWORD = "LanToa2026"
 DEMO_USERS = (
@@ -49,10 +49,20 @@ def seed_reference() -> None:
     db.session.flush()
 
 
+def seed_targets() -> None:
+    """The 2026–2030 targets of SPEC §9; created when missing, never overwriting the city office's edits."""
+    existing = {(t.year, t.metric) for t in db.session.scalars(select(Target))}
+    for year, metric, value in data.targets()["targets"]:
+        if (year, metric) not in existing:
+            db.session.add(Target(year=year, metric=metric, value=value))
+    db.session.flush()
+
+
 def seed(city_key: str) -> dict:
     """Everything a fresh install needs; safe to run again. Returns counts."""
     city = seed_city(city_key)
     seed_reference()
+    seed_targets()
     count = db.session.scalar(select(db.func.count()).select_from(Commune).where(Commune.city_id == city.id))
     return {"city": city.full_name, "communes": count}
 

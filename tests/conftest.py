@@ -72,12 +72,15 @@ def app(tmp_path_factory):
 
 
 def _wipe(app) -> None:
-    """Delete every non-reference row, children first."""
+    """Delete every non-reference row, children first, then re-run the (idempotent) seed."""
+    from app.seeding import seed
+
     with app.app_context():
         _db.session.rollback()
         for table in reversed(_db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
                 _db.session.execute(table.delete())
+        seed(app.config["CITY"])
         _db.session.commit()
         _db.session.remove()
 

@@ -43,3 +43,9 @@ def audiences() -> list[dict]:
 def messages() -> list[dict]:
     """The 19 official messages of seed 002 §II.2, in the plan's order."""
     return json.loads((DATA_DIR / "messages.json").read_text(encoding="utf-8"))
+
+
+@cache
+def targets() -> dict:
+    """Metrics and the yearly targets of SPEC §9 (seed 001 §II, seed 003 §II.2)."""
+    return json.loads((DATA_DIR / "targets.json").read_text(encoding="utf-8"))

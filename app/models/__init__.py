@@ -3,6 +3,7 @@
 from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
+from app.models.targets import Target, TargetActual
 from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
 
 __all__ = [
@@ -18,5 +19,7 @@ __all__ = [
     "Commune",
     "LoginAttempt",
     "Message",
+    "Target",
+    "TargetActual",
     "User",
 ]

@@ -3,12 +3,12 @@
 import pytest
 
 MENU = {
-    "admin": {"main.communes", "admin.users"},
-    "city": {"main.communes"},
-    "viewer": {"main.communes"},
+    "admin": {"main.communes", "admin.users", "dashboard.targets"},
+    "city": {"main.communes", "dashboard.targets"},
+    "viewer": {"main.communes", "dashboard.targets"},
     "commune": set(),
 }
-ALL_GUARDED = {"main.communes", "admin.users"}
+ALL_GUARDED = {"main.communes", "admin.users", "dashboard.targets"}
 
 
 @pytest.mark.parametrize("role", ["admin", "city", "commune", "viewer"])

@@ -27,6 +27,8 @@ RULES: dict[str, frozenset] = {
     "admin.deactivate_user": frozenset(),
     "admin.reset_password": frozenset(),
     "api.communes": frozenset({"token"}),
+    "dashboard.targets": CITY,
+    "dashboard.targets_xlsx": CITY,
 }
 POST_ONLY = {"auth.logout", "admin.deactivate_user", "admin.reset_password"}
 

@@ -1,0 +1,7 @@
+"""Dashboards: campaign completion, trends, results against the 2026–2030 targets (SPEC §4, §9)."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)
+
+from app.dashboard import routes  # noqa: E402,F401

@@ -1,0 +1,36 @@
+"""Participation targets 2026–2030 and the actual figures the city office records (SPEC §9)."""
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class Target(db.Model):
+    """A yearly target of a metric (participants, voluntary participants, coverage rates)."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("year", "metric"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+
+
+class TargetActual(db.Model):
+    """The actual figure of a metric at the end of a month, recorded by the city office."""
+
+    __tablename__ = "target_actuals"
+    __table_args__ = (UniqueConstraint("year", "month", "metric"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
