@@ -10,8 +10,10 @@ from app.forms import BaseForm
 class LoginForm(BaseForm):
     """Username and password."""
 
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64, message="Tên đăng nhập quá dài.")])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=200, message="Mật khẩu quá dài.")])
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64, message="Tên đăng nhập quá dài.")],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=200, message="Mật khẩu quá dài.")],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Ghi nhớ đăng nhập")
     submit = SubmitField("Đăng nhập")
 

@@ -25,6 +25,8 @@
     },
     options: {
       responsive: true,
+      maintainAspectRatio: false,
+      animation: { duration: 300 },
       scales: { y: { ticks: { callback: function (v) { return fmt.format(v); } } } },
       plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + fmt.format(c.parsed.y); } } } }
     }
