@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -387,13 +386,26 @@ def _scoped_photo(activity_id: int, photo_id: int) -> Photo:
     return photo
 
 
+def _send_image(name: str, mimetype: str) -> Response:
+    """An uploaded image's bytes (≤ 5 MB, read whole: no file handle outlives the request); private caching."""
+    path = os.path.join(_upload_dir(), os.path.basename(name))
+    try:
+        with open(path, "rb") as fh:
+            body = fh.read()
+    except FileNotFoundError:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @bp.route("/activities/<int:activity_id>/photos/<int:photo_id>")
 @login_required
 def photo_file(activity_id: int, photo_id: int):
     """A photo, only through this scoped route."""
     photo = _scoped_photo(activity_id, photo_id)
-    return send_from_directory(os.path.abspath(_upload_dir()), photo.stored_name, mimetype=photo.content_type,
-                               max_age=3600)
+    return _send_image(photo.stored_name, photo.content_type)
 
 
 @bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/thumb")
@@ -401,7 +413,7 @@ def photo_file(activity_id: int, photo_id: int):
 def photo_thumb(activity_id: int, photo_id: int):
     """A photo's thumbnail, only through this scoped route."""
     photo = _scoped_photo(activity_id, photo_id)
-    return send_from_directory(os.path.abspath(_upload_dir()), photo.thumb_name, mimetype="image/jpeg", max_age=3600)
+    return _send_image(photo.thumb_name, "image/jpeg")
 
 
 @bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/delete", methods=["POST"])
