@@ -33,6 +33,7 @@ class Config:
     LANGUAGES = ("vi", "en")
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     UPLOAD_MAX_FILES = 10
     LOGIN_MAX_FAILURES = 5

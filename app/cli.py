@@ -22,12 +22,13 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """The seed, plus demo users and a demo season; prints the demo logins."""
+        from app.activities.demo import seed_demo_season
         from app.seeding import seed, seed_demo_users
 
         city_key = current_app.config["CITY"]
         result = seed(city_key)
         created = seed_demo_users(city_key)
-        lines: list[str] = []
+        lines: list[str] = seed_demo_season(city_key)
         db.session.commit()
         click.echo(f"{result['city']}: {result['communes']} đơn vị cấp xã.")
         for line in lines:

@@ -1,0 +1,89 @@
+"""Activity forms. Only the shapes live here: every rule is checked once, in `services.validate`."""
+
+from sqlalchemy import select
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import Optional
+
+from app.activities.kinds import KINDS, PARTNER_TAGS, STATUS_LABELS
+from app.extensions import db
+from app.forms import BaseForm, choices
+from app.models import Audience, Commune, Message
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of check boxes (no script needed)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ActivityForm(BaseForm):
+    """Create or edit an activity; result inputs are named `r-<kind>-<key>` and read by the view."""
+
+    commune_code = SelectField("Đơn vị", choices=[], validate_choice=False)
+    kind = SelectField("Loại hoạt động", choices=choices((k, v.label) for k, v in KINDS.items()),
+                       validate_choice=False)
+    title = StringField("Tiêu đề")
+    start = StringField("Bắt đầu", render_kw={"type": "datetime-local"})
+    end = StringField("Kết thúc", render_kw={"type": "datetime-local"})
+    venue = StringField("Địa điểm")
+    organiser = StringField("Đơn vị chủ trì")
+    partners = CheckboxesField("Đơn vị phối hợp", choices=choices((t, t) for t in PARTNER_TAGS),
+                               validate_choice=False, validators=[Optional()])
+    partners_other = TextAreaField("Đơn vị phối hợp khác (mỗi dòng một đơn vị)", render_kw={"rows": 2})
+    audiences = CheckboxesField("Đối tượng tuyên truyền", choices=[], validate_choice=False, validators=[Optional()])
+    messages = CheckboxesField("Thông điệp sử dụng", choices=[], validate_choice=False, validators=[Optional()])
+    links = TextAreaField("Đường dẫn liên quan (mỗi dòng một đường dẫn)", render_kw={"rows": 2})
+    status = SelectField("Trạng thái", choices=choices([("planned", STATUS_LABELS["planned"]),
+                                                        ("held", STATUS_LABELS["held"])]), validate_choice=False)
+    notes = TextAreaField("Ghi chú", render_kw={"rows": 3})
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = db.session.execute(select(Commune.code, Commune.name).order_by(Commune.name)).all()
+        self.commune_code.choices = choices([("", "— Cấp thành phố —"), *communes])
+        self.audiences.choices = choices((a.id, f"{a.id}. {a.short_name}")
+                                         for a in db.session.scalars(select(Audience).order_by(Audience.id)))
+        self.messages.choices = choices((m.id, f"{m.id}. {m.text}")
+                                        for m in db.session.scalars(select(Message).order_by(Message.id)))
+        self.commune_editable = actor is not None and actor.role in ("admin", "city")
+
+    def to_input(self, result_form) -> dict:
+        """The form's values in the API's field names (SPEC §12), results read from `result_form`."""
+        kind = self.kind.data
+        results = {}
+        if kind in KINDS:
+            for field in KINDS[kind].results:
+                results[field.key] = result_form.get(f"r-{kind}-{field.key}", "")
+        partners = list(self.partners.data or []) + (self.partners_other.data or "").splitlines()
+        data = {
+            "kind": kind, "title": self.title.data or "", "start": self.start.data or "", "end": self.end.data or "",
+            "venue": self.venue.data or "", "organiser": self.organiser.data or "", "partners": partners,
+            "audiences": list(self.audiences.data or []), "messages": list(self.messages.data or []),
+            "links": (self.links.data or "").splitlines(), "status": self.status.data or "planned",
+            "results": results, "notes": self.notes.data or "",
+        }
+        if self.commune_editable:
+            data["commune_code"] = self.commune_code.data or None
+        return data
+
+
+class ResultsForm(BaseForm):
+    """Mark held: only the CSRF token; the result inputs are named `r-<kind>-<key>`."""
+
+
+class CancelForm(BaseForm):
+    """Cancel an activity with a reason."""
+
+    cancel_reason = TextAreaField("Lý do hủy", render_kw={"rows": 2, "maxlength": 500})
+
+
+class CopyForm(BaseForm):
+    """Copy an activity to new dates."""
+
+    start = StringField("Bắt đầu", render_kw={"type": "datetime-local"})
+    end = StringField("Kết thúc", render_kw={"type": "datetime-local"})
+
+
+class ConfirmForm(BaseForm):
+    """A POST with only the CSRF token (delete)."""

@@ -1,0 +1,177 @@
+"""Activities API (SPEC §12): list with filters, create, read, partial update, delete — same services as the pages."""
+
+from flask import current_app, jsonify, request
+from sqlalchemy import select
+
+from app.activities import services
+from app.activities.kinds import KINDS, STATUSES, parse_date
+from app.api import bp
+from app.api.auth import api_roles, api_user
+from app.auth.access import can_edit_commune, scope
+from app.compliance.templates import template_for
+from app.errors import json_error
+from app.extensions import db
+from app.formatting import local
+from app.models import Activity, Commune
+from app.models.types import utcnow
+
+READERS = ("admin", "city", "commune", "viewer")
+WRITERS = ("admin", "city", "commune")
+MAX_PER_PAGE = 200
+
+
+def _base_url() -> str:
+    """PUBLIC_BASE_URL, else the host the request came to."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+
+
+def serialize(activity: Activity) -> dict:
+    """An activity as JSON: ISO 8601 with +07:00 offsets, API field names (SPEC §12)."""
+    body = {
+        "id": activity.id,
+        "commune_code": activity.commune.code if activity.commune else None,
+        "commune_name": activity.commune.name if activity.commune else None,
+        "kind": activity.kind,
+        "kind_label": KINDS[activity.kind].label,
+        "title": activity.title,
+        "start": local(activity.start_at).isoformat(),
+        "end": local(activity.end_at).isoformat(),
+        "evidence_date": activity.evidence_date.isoformat(),
+        "venue": activity.venue,
+        "organiser": activity.organiser,
+        "status": activity.status,
+        "cancel_reason": activity.cancel_reason,
+        "partners": activity.partners or [],
+        "audiences": activity.audiences or [],
+        "messages": activity.messages or [],
+        "results": activity.results or {},
+        "links": activity.links or [],
+        "notes": activity.notes,
+        "created_at": local(activity.created_at).isoformat(),
+        "updated_at": local(activity.updated_at).isoformat(),
+    }
+    url = services.checkin_url(activity, _base_url(), current_app.config["SECRET_KEY"])
+    if url:
+        body["checkin_url"] = url
+    return body
+
+
+def _load(activity_id: int):
+    """The activity if the caller may see it, else None (out of scope looks exactly like missing)."""
+    stmt = scope(select(Activity).where(Activity.id == activity_id), Activity, api_user())
+    return db.session.scalars(stmt).first()
+
+
+def _body():
+    """The JSON object of the request, or None."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+@bp.get("/activities")
+@api_roles(*READERS)
+def list_activities_api():
+    """Activities visible to the caller; filters commune, kind, status, from, to, campaign; paginated."""
+    args, fields, query = request.args, {}, {}
+    code = (args.get("commune") or "").strip()
+    if code:
+        if code == "city":
+            query["commune_id"] = "city"
+        else:
+            commune_id = db.session.scalar(select(Commune.id).where(Commune.code == code[:10]))
+            if commune_id is None:
+                fields["commune"] = f"Không có đơn vị cấp xã mã “{code[:10]}”."
+            query["commune_id"] = commune_id if commune_id is not None else -1
+    if args.get("kind"):
+        if args["kind"] not in KINDS:
+            fields["kind"] = "Loại hoạt động không hợp lệ."
+        query["kind"] = args["kind"]
+    if args.get("status"):
+        if args["status"] not in STATUSES:
+            fields["status"] = "Trạng thái không hợp lệ (planned, held, cancelled)."
+        query["status"] = args["status"]
+    for name, key in (("from", "date_from"), ("to", "date_to")):
+        if args.get(name):
+            day = parse_date(args[name][:20])
+            if day is None or not 2000 <= day.year <= 2100:
+                fields[name] = "Ngày không hợp lệ (YYYY-MM-DD)."
+            query[key] = day
+    if args.get("campaign"):
+        spec = template_for(args["campaign"][:60])
+        if spec is None:
+            fields["campaign"] = f"Không có chiến dịch “{args['campaign'][:60]}”."
+        else:
+            query["evidence_from"], query["evidence_to"] = spec.start, spec.end
+    page, per_page = args.get("page", "1"), args.get("per_page", "50")
+    if not page.isdigit() or int(page) < 1:
+        fields["page"] = "Số trang phải là số nguyên ≥ 1."
+    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+        fields["per_page"] = f"per_page phải trong khoảng 1–{MAX_PER_PAGE}."
+    if fields:
+        return json_error(422, "Tham số lọc không hợp lệ.", fields)
+    stmt = services.filtered_activities(api_user(), **query)
+    result = db.paginate(stmt, page=int(page), per_page=int(per_page), error_out=False, max_per_page=MAX_PER_PAGE)
+    return jsonify({"items": [serialize(a) for a in result.items], "page": result.page,
+                    "per_page": result.per_page, "total": result.total, "pages": result.pages})
+
+
+@bp.post("/activities")
+@api_roles(*WRITERS)
+def create_activity_api():
+    """Create an activity from the SPEC §12 body; 201 with the activity (and `checkin_url` for QR kinds)."""
+    data = _body()
+    if data is None:
+        return json_error(400, "Nội dung phải là một đối tượng JSON.")
+    try:
+        activity = services.create_activity(data, api_user(), utcnow())
+    except services.ActivityError as exc:
+        db.session.rollback()
+        return json_error(422, "Dữ liệu hoạt động không hợp lệ.", exc.errors)
+    db.session.commit()
+    return jsonify(serialize(activity)), 201
+
+
+@bp.get("/activities/<int:activity_id>")
+@api_roles(*READERS)
+def get_activity_api(activity_id: int):
+    """One activity (404 when missing or out of scope)."""
+    activity = _load(activity_id)
+    if activity is None:
+        return json_error(404, "Không tìm thấy hoạt động.")
+    return jsonify(serialize(activity))
+
+
+@bp.patch("/activities/<int:activity_id>")
+@api_roles(*WRITERS)
+def update_activity_api(activity_id: int):
+    """Change some fields; every rule is checked on the result."""
+    activity = _load(activity_id)
+    if activity is None:
+        return json_error(404, "Không tìm thấy hoạt động.")
+    if not can_edit_commune(api_user(), activity.commune_id):
+        return json_error(403, "Bạn không được sửa hoạt động này.")
+    data = _body()
+    if data is None:
+        return json_error(400, "Nội dung phải là một đối tượng JSON.")
+    try:
+        services.update_activity(activity, data, api_user(), utcnow())
+    except services.ActivityError as exc:
+        db.session.rollback()
+        return json_error(422, "Dữ liệu hoạt động không hợp lệ.", exc.errors)
+    db.session.commit()
+    return jsonify(serialize(activity))
+
+
+@bp.delete("/activities/<int:activity_id>")
+@api_roles(*WRITERS)
+def delete_activity_api(activity_id: int):
+    """Delete an activity and its photos; answers the deleted activity."""
+    activity = _load(activity_id)
+    if activity is None:
+        return json_error(404, "Không tìm thấy hoạt động.")
+    if not can_edit_commune(api_user(), activity.commune_id):
+        return json_error(403, "Bạn không được xóa hoạt động này.")
+    body = serialize(activity)
+    services.delete_activity(activity, api_user(), utcnow(), current_app.config["UPLOAD_DIR"])
+    db.session.commit()
+    return jsonify(body)
