@@ -33,3 +33,18 @@ def test_production_refuses_default_secret(monkeypatch):
 def test_production_cookies_are_secure():
     app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_no_template_needs_unsafe_inline():
+    """The CSP forbids inline script, event-handler attributes and style attributes: no template may use them."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for path in root.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\sstyle=\"", r"\son[a-z]+=\"", r"<script(?![^>]*\b(src=|type=\"application/json\"|nonce=))[^>]*>"):
+            for match in re.finditer(pattern, text):
+                offenders.append(f"{path.relative_to(root)}: {match.group(0).strip()}")
+    assert offenders == []

@@ -1,48 +1,121 @@
 """Scope over every route: each endpoint of the URL map is called as every role and as a visitor.
 
 Every endpoint must have a rule here; a new route without one makes this test fail.
-Rule = the set of roles that may GET it ("anon" = no login needed). For the others the answer
-must be a refusal: 302 to the login page for visitors, 403 (wrong role) or 404 (out of scope).
+Page rule = the roles that may GET it ("anon" = no login needed), or POST (GET answers 405).
+API rule = TOKEN(roles that may GET it with their bearer token).
+Refusals: 302 to the login page for visitors, 403 (wrong role) or 404 (out of scope).
+A commune user asking for another commune's object gets 404 from every route that names one.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import pytest
+from flask import url_for
+
+from app.formatting import TZ
+from tests.conftest import csrf_token
 
 ROLES = ("admin", "city", "commune", "viewer")
 ALL = frozenset(ROLES)
+EVERYONE = frozenset({"anon", *ROLES})
 CITY = frozenset({"admin", "city", "viewer"})
+WRITERS = frozenset({"admin", "city", "commune"})
+ADMIN = frozenset({"admin"})
+POST = "POST"
 
-# endpoint -> (roles allowed to GET, URL arguments builder name)
-RULES: dict[str, frozenset] = {
-    "static": frozenset({"anon", *ROLES}),
-    "auth.login": frozenset({"anon", *ROLES}),
-    "auth.logout": frozenset(),  # POST only
+
+@dataclass(frozen=True)
+class TOKEN:  # noqa: N801 — reads as a rule
+    roles: frozenset
+
+
+RULES: dict[str, object] = {
+    "static": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.logout": POST,
     "auth.profile": ALL,
     "main.index": ALL,
     "main.communes": CITY,
-    "main.commune": ALL,  # own commune for a commune user (args below point at it)
-    "main.set_language": frozenset({"anon", *ROLES}),
-    "admin.users": frozenset({"admin"}),
-    "admin.new_user": frozenset({"admin"}),
-    "admin.edit_user": frozenset({"admin"}),
-    "admin.deactivate_user": frozenset(),
-    "admin.reset_password": frozenset(),
-    "api.communes": frozenset({"token"}),
+    "main.commune": ALL,
+    "main.set_language": EVERYONE,
+    "admin.users": ADMIN,
+    "admin.new_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.deactivate_user": POST,
+    "admin.reset_password": POST,
     "dashboard.targets": CITY,
     "dashboard.targets_xlsx": CITY,
+    "activities.list_activities": ALL,
+    "activities.calendar": ALL,
+    "activities.export_xlsx": ALL,
+    "activities.export_csv": ALL,
+    "activities.new_activity": WRITERS,
+    "activities.show_activity": ALL,
+    "activities.edit_activity": WRITERS,
+    "activities.mark_held": WRITERS,
+    "activities.cancel_activity": POST,
+    "activities.copy_activity": WRITERS,
+    "activities.delete_activity": WRITERS,
+    "activities.upload_photos": POST,
+    "activities.photo_file": ALL,
+    "activities.photo_thumb": ALL,
+    "activities.delete_photo": POST,
+    "api.communes": TOKEN(ALL),
+    "api.list_activities_api": TOKEN(ALL),
+    "api.get_activity_api": TOKEN(ALL),
+    "api.create_activity_api": TOKEN(ALL),  # same URL as the list: its GET is the list
+    "api.update_activity_api": TOKEN(ALL),  # same URL as get: its GET is the activity
+    "api.delete_activity_api": TOKEN(ALL),
 }
-POST_ONLY = {"auth.logout", "admin.deactivate_user", "admin.reset_password"}
+
+# Which URL argument names an object, and where to find the commune user's own one / another commune's.
+OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id")
 
 
-def _args(endpoint, world):
-    """URL arguments that name a real object the commune user owns (or any object for others)."""
+@pytest.fixture
+def world(app, db, make_user, tmp_path):
+    """A user per role, an activity of the commune user's own commune (with a photo) and one of another commune."""
+    from app.activities import services
+    from app.models import Photo
+
+    users = {role: make_user(role, username=f"scope_{role}") for role in ROLES}
+    now = datetime(2026, 6, 1, 9, 0, tzinfo=TZ)
+    body = {"kind": "fair", "title": "Ngày hội", "start": "2026-07-01T08:00:00+07:00",
+            "end": "2026-07-01T11:00:00+07:00", "status": "planned"}
+    own = services.create_activity({**body, "commune_code": "11311"}, users["admin"], now)
+    other = services.create_activity({**body, "commune_code": "11948"}, users["admin"], now)
+    db.session.flush()
+    photos = {}
+    for key, activity in (("own", own), ("other", other)):
+        name = f"scope-{key}.png"
+        with open(f"{app.config['UPLOAD_DIR']}/{name}", "wb") as fh:
+            fh.write(b"\x89PNG\r\n\x1a\n")
+        photo = Photo(activity_id=activity.id, stored_name=name, thumb_name=name, content_type="image/png",
+                      size=8, width=1, height=1)
+        db.session.add(photo)
+        photos[key] = photo
+    db.session.commit()
     return {
-        "static": {"filename": "css/app.css"},
-        "main.commune": {"code": "11311"},
-        "main.set_language": {"code": "vi"},
-        "admin.edit_user": {"user_id": world["users"]["viewer"].id},
-        "admin.deactivate_user": {"user_id": world["users"]["viewer"].id},
-        "admin.reset_password": {"user_id": world["users"]["viewer"].id},
-    }.get(endpoint, {})
+        "users": users,
+        "own": {"activity_id": own.id, "photo_id": photos["own"].id, "code": "11311",
+                "user_id": users["viewer"].id},
+        "other": {"activity_id": other.id, "photo_id": photos["other"].id, "code": "11948",
+                  "user_id": users["viewer"].id},
+    }
+
+
+FIXED_ARGS = {"static": {"filename": "css/app.css"}, "main.set_language": {"code": "vi"}}
+
+
+def _urls(app, world, which):
+    urls = {}
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            args = dict(FIXED_ARGS.get(rule.endpoint, {}))
+            args.update({a: world[which][a] for a in rule.arguments if a in OBJECT_ARGS and a not in args})
+            urls[rule.endpoint] = (url_for(rule.endpoint, **args), rule.arguments & set(OBJECT_ARGS))
+    return urls
 
 
 def test_every_endpoint_has_a_rule(app):
@@ -50,39 +123,59 @@ def test_every_endpoint_has_a_rule(app):
     assert missing == [], f"add a scope rule for: {missing}"
 
 
-@pytest.fixture
-def world(make_user):
-    return {"users": {role: make_user(role, username=f"scope_{role}") for role in ROLES}}
+def _check_page(who, endpoint, rule, response):
+    if rule == POST:
+        assert response.status_code == 405, (who, endpoint, response.status_code)
+    elif isinstance(rule, TOKEN):
+        assert response.status_code == 401, (who, endpoint)  # the API wants a bearer token, not a session
+    elif who in rule:
+        assert response.status_code in (200, 302), (who, endpoint, response.status_code)
+        if endpoint not in ("main.set_language", "auth.login") and response.status_code == 302:
+            assert "/login" not in response.headers["Location"], (who, endpoint)
+    elif who == "anon":
+        assert response.status_code == 302 and "/login" in response.headers["Location"], (who, endpoint)
+    else:
+        assert response.status_code in (403, 404), (who, endpoint, response.status_code)
 
 
 def test_every_route_as_every_role(app, client, world, login, api_token):
-    from tests.conftest import csrf_token
-
+    own, other = _urls(app, world, "own"), _urls(app, world, "other")
+    tokens = {role: api_token(world["users"][role]) for role in ROLES}
     checked = 0
-    with app.test_request_context():
-        from flask import url_for
-
-        urls = {e: url_for(e, **_args(e, world)) for e in app.view_functions}
     for who in ("anon", *ROLES):
         if who != "anon":
             if who != ROLES[0]:
                 client.post("/logout", data={"csrf_token": csrf_token(client, "/profile")})
             login(world["users"][who])
-        for endpoint, url in sorted(urls.items()):
-            allowed = RULES[endpoint]
+        for endpoint, (url, _) in sorted(own.items()):
+            rule = RULES[endpoint]
             response = client.get(url)
             response.close()
-            if endpoint in POST_ONLY:
-                assert response.status_code == 405, (who, endpoint)
-            elif "token" in allowed:
-                assert response.status_code == 401, (who, endpoint)  # the API wants a bearer token
-            elif who in allowed:
-                assert response.status_code in (200, 302), (who, endpoint, response.status_code)
-                if endpoint != "main.set_language" and response.status_code == 302:
-                    assert "/login" not in response.headers["Location"], (who, endpoint)
-            elif who == "anon":
-                assert response.status_code == 302 and "/login" in response.headers["Location"], (who, endpoint)
-            else:
-                assert response.status_code in (403, 404), (who, endpoint, response.status_code)
+            _check_page(who, endpoint, rule, response)
+            if isinstance(rule, TOKEN) and who != "anon":
+                response = client.get(url, headers=tokens[who])
+                response.close()
+                expected = (200,) if who in rule.roles else (403, 404)
+                assert response.status_code in expected, (who, endpoint, "token", response.status_code)
             checked += 1
-    assert checked == len(urls) * 5
+    assert checked == len(own) * 5
+
+
+def test_commune_user_gets_404_for_every_route_naming_another_communes_object(app, client, world, login,
+                                                                             api_token):
+    login(world["users"]["commune"])
+    headers = api_token(world["users"]["commune"])
+    probed = 0
+    for endpoint, (url, args) in sorted(_urls(app, world, "other").items()):
+        if not args & {"activity_id", "photo_id", "code"} or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
+            continue
+        rule = RULES[endpoint]
+        response = client.get(url, headers=headers if isinstance(rule, TOKEN) else {})
+        response.close()
+        if rule == POST:
+            assert response.status_code == 405, endpoint
+            response = client.post(url, data={"csrf_token": csrf_token(client, "/profile")})
+            response.close()
+        assert response.status_code == 404, (endpoint, response.status_code)
+        probed += 1
+    assert probed >= 10
