@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from app.activities.kinds import COUNT, DATE, KINDS, STATUS_LABELS, URLS
-from app.reports.common import CITY_LEVEL, city_header, commune_header, one_line
+from app.reports.common import CITY_LEVEL, city_header, commune_header, one_line, section
 from app.reports.frame import DocHeader, build_pdf, content_width, image_fit, para, table
 from app.reports.frame import field as line
 from app.reports.text import fmt_date, fmt_int, fmt_time, nfc
@@ -190,7 +190,7 @@ def _photo_grid(photos: Sequence[str | Path | bytes], width: float) -> Flowable 
 def build_activity_report(data: ActivityReportData) -> bytes:
     """Draw the activity report in the ND 30/2020 frame and return the PDF bytes."""
     width = content_width()
-    body: list[Flowable] = [para("I. THÔNG TIN HOẠT ĐỘNG", "heading")]
+    body: list[Flowable] = section("I. THÔNG TIN HOẠT ĐỘNG")
     body += [
         line("Tên hoạt động", data.title),
         line("Loại hoạt động", data.kind_label),
@@ -202,12 +202,12 @@ def build_activity_report(data: ActivityReportData) -> bytes:
         line("Đối tượng tuyên truyền", "; ".join(data.audiences) if data.audiences else "—"),
         line("Trạng thái", data.status_label + (f" (lý do: {data.cancel_reason})" if data.cancel_reason else "")),
     ]
-    body.append(para("II. THÔNG ĐIỆP TUYÊN TRUYỀN", "heading"))
+    body.extend(section("II. THÔNG ĐIỆP TUYÊN TRUYỀN"))
     if data.messages:
         body += [para(f"{i}. {m}") for i, m in enumerate(data.messages, 1)]
     else:
         body.append(para("Không ghi nhận thông điệp.", "note"))
-    body.append(para("III. KẾT QUẢ", "heading"))
+    body.extend(section("III. KẾT QUẢ"))
     rows = [["STT", "Chỉ tiêu", "Kết quả"]]
     rows += [[str(i), r.label, r.value] for i, r in enumerate(data.results, 1)]
     if data.checkins or data.extra_attendees:
@@ -220,7 +220,7 @@ def build_activity_report(data: ActivityReportData) -> bytes:
     if data.links:
         body.append(Spacer(1, 2 * mm))
         body.append(line("Đường dẫn", "\n".join(data.links), "small"))
-    body.append(para("IV. NGƯỜI THAM DỰ THEO NHÓM ĐỐI TƯỢNG", "heading"))
+    body.extend(section("IV. NGƯỜI THAM DỰ THEO NHÓM ĐỐI TƯỢNG"))
     if data.attendance:
         rows = [["STT", "Nhóm đối tượng", "Số người"]]
         rows += [[str(i), a.audience, fmt_int(a.count)] for i, a in enumerate(data.attendance, 1)]
@@ -229,10 +229,10 @@ def build_activity_report(data: ActivityReportData) -> bytes:
     else:
         body.append(para("Chưa có người điểm danh theo nhóm đối tượng.", "note"))
     if data.notes:
-        body += [para("V. GHI CHÚ", "heading"), para(data.notes)]
+        body += [*section("V. GHI CHÚ"), para(data.notes)]
     grid = _photo_grid(data.photos, width)
     if grid is not None:
-        body += [para("HÌNH ẢNH HOẠT ĐỘNG", "heading"), grid]
+        body += [*section("HÌNH ẢNH HOẠT ĐỘNG"), grid]
     return build_pdf(
         data.header,
         TITLE,

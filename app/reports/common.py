@@ -106,3 +106,19 @@ def _count(value) -> int:
 def one_line(value: object) -> str:
     """NFC text with runs of whitespace collapsed (titles typed with line breaks)."""
     return " ".join(nfc(value).split())
+
+
+def section(text: str) -> list:
+    """A section heading that never drags a long table after it onto the next page.
+
+    The frame's "heading" keeps with the next flowable, which moves a table taller than the rest of
+    the page to a new page and leaves a blank half page; here a heading only needs 30 mm below it.
+    """
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak
+
+    from app.reports.frame import para, styles
+
+    style = ParagraphStyle("section", parent=styles()["heading"], keepWithNext=0)
+    return [CondPageBreak(30 * mm), para(text, style)]
