@@ -3,8 +3,8 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
@@ -58,7 +58,9 @@ def entry_row(n: int, e: AttendanceEntry) -> list[str]:
             nfc(e.phone), fmt_time(e.checked_in_at) if e.checked_in_at else "", ""]
 
 
-WRAPPED = (1, 3, 4)  # name, group and residence may wrap; whatever fits stays a plain string (10x faster)
+# Name, group and residence may wrap: split into lines here and drawn as plain strings, which is
+# several times faster than a Paragraph per cell on a 1,000-row list.
+WRAPPED = (1, 3, 4)
 PADDING = 6
 
 
@@ -72,7 +74,7 @@ def _list_table(entries: Sequence[AttendanceEntry], widths: list[float]) -> Tabl
         row: list = entry_row(i, e)
         for c in WRAPPED:
             if stringWidth(row[c], cell.fontName, cell.fontSize) > widths[c] - PADDING:
-                row[c] = Paragraph(escape(row[c]), cell)
+                row[c] = "\n".join(simpleSplit(row[c], cell.fontName, cell.fontSize, widths[c] - PADDING))
         data.append(row)
     return Table(
         data,
@@ -82,6 +84,7 @@ def _list_table(entries: Sequence[AttendanceEntry], widths: list[float]) -> Tabl
         style=TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), cell.fontName),
             ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+            ("LEADING", (0, 0), (-1, -1), cell.leading),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID_COLOR),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

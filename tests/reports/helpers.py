@@ -48,8 +48,8 @@ def season(communes_: list[CommuneFact], skip_every: int = 3):
     return facts, summaries, submissions
 
 
-def matrix(n: int | None = None, as_of: dt.date = dt.date(2026, 7, 9)):
+def matrix(n: int | None = None, as_of: dt.date = dt.date(2026, 7, 9), skip_every: int = 3):
     """The engine's matrix of the BHYT-day campaign over a synthetic season, with the activity summaries."""
     communes_ = communes(n)
-    facts, summaries, submissions = season(communes_)
+    facts, summaries, submissions = season(communes_, skip_every)
     return evaluate(bhyt_day_2026(), communes_, facts, submissions, as_of), summaries
