@@ -61,6 +61,14 @@ RULES: dict[str, object] = {
     "activities.photo_file": ALL,
     "activities.photo_thumb": ALL,
     "activities.delete_photo": POST,
+    "reports.index": ALL,
+    "reports.activity_report": ALL,
+    "reports.activity_poster": WRITERS,
+    "reports.period_report": ALL,
+    "reports.city_summary": CITY,
+    "reports.commune_report": ALL,
+    "api.activity_report_pdf": TOKEN(ALL),
+    "api.activity_poster_pdf": TOKEN(WRITERS),
     "api.communes": TOKEN(ALL),
     "api.list_activities_api": TOKEN(ALL),
     "api.get_activity_api": TOKEN(ALL),
@@ -106,6 +114,7 @@ def world(app, db, make_user, tmp_path):
 
 
 FIXED_ARGS = {"static": {"filename": "css/app.css"}, "main.set_language": {"code": "vi"}}
+SLUG = "bhyt-day-2026"
 
 
 def _urls(app, world, which):
@@ -113,6 +122,8 @@ def _urls(app, world, which):
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             args = dict(FIXED_ARGS.get(rule.endpoint, {}))
+            if "slug" in rule.arguments:
+                args["slug"] = SLUG
             args.update({a: world[which][a] for a in rule.arguments if a in OBJECT_ARGS and a not in args})
             urls[rule.endpoint] = (url_for(rule.endpoint, **args), rule.arguments & set(OBJECT_ARGS))
     return urls

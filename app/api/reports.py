@@ -1,0 +1,36 @@
+"""API: the PDFs of an activity (SPEC §12), with the same scoping as the pages."""
+
+from flask import current_app, request
+
+from app.api import bp
+from app.api.auth import api_roles, api_user
+from app.auth.access import get_scoped_or_404
+from app.errors import json_error
+from app.extensions import db
+from app.formatting import today_local
+from app.models import Activity
+from app.reports import services
+from app.reports.routes import pdf_response, upload_dir
+
+
+@bp.get("/activities/<int:activity_id>/report.pdf")
+@api_roles("admin", "city", "commune", "viewer")
+def activity_report_pdf(activity_id):
+    """The activity report PDF; 404 for another commune's activity."""
+    activity = get_scoped_or_404(Activity, activity_id, api_user())
+    pdf = services.activity_report_pdf(activity, upload_dir(), today_local())
+    return pdf_response(pdf, f"bao-cao-hoat-dong-{activity.id}.pdf")
+
+
+@bp.get("/activities/<int:activity_id>/poster.pdf")
+@api_roles("admin", "city", "commune")
+def activity_poster_pdf(activity_id):
+    """The A4 QR poster PDF; 404 for another commune's activity or a kind without QR check-in."""
+    activity = get_scoped_or_404(Activity, activity_id, api_user())
+    base_url = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    try:
+        pdf = services.poster_pdf(activity, base_url, current_app.config["SECRET_KEY"])
+    except services.ReportUnavailable as exc:
+        return json_error(404, str(exc), code="no_qr")
+    db.session.commit()
+    return pdf_response(pdf, f"poster-diem-danh-{activity.id}.pdf")

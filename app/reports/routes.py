@@ -1,0 +1,166 @@
+"""Report pages and PDF downloads (SPEC §6): activity report and poster, period report, campaign reports."""
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.activities.kinds import parse_date
+from app.auth.access import first_scoped_or_404, get_scoped_or_404, role_required, scope
+from app.compliance.templates import BHYT_DAY_2026_SLUG
+from app.extensions import db
+from app.formatting import today_local
+from app.models import Activity, Commune
+from app.reports import services
+
+bp = Blueprint("reports", __name__)
+
+ALL_ROLES = ("admin", "city", "commune", "viewer")
+CITY_ROLES = ("admin", "city", "viewer")
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def pdf_response(pdf: bytes, filename: str):
+    """Send PDF bytes inline, with a download name."""
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=filename, as_attachment=False)
+
+
+def upload_dir() -> Path:
+    """Where activity photos are stored."""
+    return Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+
+
+def public_base_url() -> str:
+    """The address residents' phones reach: PUBLIC_BASE_URL, else the one this request came to."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+
+
+def load_campaign_matrix(slug: str, as_of: dt.date):
+    """The campaign's matrix from the campaigns feature (imported here: it is merged separately), or 404."""
+    from app.campaigns.services import load_matrix
+
+    try:
+        matrix = load_matrix(slug, as_of)
+    except (KeyError, LookupError, ValueError):
+        abort(404)
+    if matrix is None:
+        abort(404)
+    return matrix
+
+
+@bp.route("/reports/")
+@role_required(*ALL_ROLES)
+def index():
+    """The reports this user may download: period report form, campaign reports, recent activities."""
+    today = today_local()
+    communes = []
+    if current_user.role != "commune":
+        communes = db.session.execute(select(Commune.id, Commune.name).order_by(Commune.code)).all()
+    recent = db.session.scalars(
+        scope(select(Activity), Activity, current_user).order_by(Activity.start_at.desc()).limit(15)
+    ).all()
+    return render_template(
+        "reports/index.html",
+        communes=communes,
+        recent=recent,
+        default_from=dt.date(today.year, 1, 1),
+        default_to=today,
+        campaign_slug=BHYT_DAY_2026_SLUG,
+        today=today,
+    )
+
+
+@bp.route("/activities/<int:activity_id>/report.pdf")
+@role_required(*ALL_ROLES)
+def activity_report(activity_id):
+    """The activity report PDF (SPEC §6.1); another commune's activity is a 404."""
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    pdf = services.activity_report_pdf(activity, upload_dir(), today_local())
+    return pdf_response(pdf, f"bao-cao-hoat-dong-{activity.id}.pdf")
+
+
+@bp.route("/activities/<int:activity_id>/poster.pdf")
+@role_required("admin", "city", "commune")
+def activity_poster(activity_id):
+    """The A4 QR poster of an activity (SPEC §6.3); 404 for another commune's or a kind without QR."""
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    try:
+        pdf = services.poster_pdf(activity, public_base_url(), current_app.config["SECRET_KEY"])
+    except services.ReportUnavailable:
+        abort(404)
+    db.session.commit()  # a first poster gives the activity its QR nonce
+    return pdf_response(pdf, f"poster-diem-danh-{activity.id}.pdf")
+
+
+def _period_args(args) -> tuple[dt.date, dt.date, int | None, str | None]:
+    """Read from/to/commune of the period form; the last item is a Vietnamese error, if any."""
+    today = today_local()
+    start = parse_date(args.get("from", "")) if args.get("from") else dt.date(today.year, 1, 1)
+    end = parse_date(args.get("to", "")) if args.get("to") else today
+    if start is None or end is None:
+        return today, today, None, "Ngày không hợp lệ (dd/mm/yyyy)."
+    if start > end:
+        return start, end, None, "Ngày bắt đầu phải trước ngày kết thúc."
+    if (end - start).days > MAX_PERIOD_DAYS:
+        return start, end, None, "Kỳ báo cáo tối đa 3 năm."
+    commune_id = None
+    raw = args.get("commune", "")
+    if current_user.role == "commune":
+        commune_id = current_user.commune_id
+        if raw and raw != str(commune_id):
+            abort(404)  # another commune's figures look exactly like a missing page
+    elif raw:
+        commune = db.session.get(Commune, int(raw)) if raw.isdigit() else None
+        if commune is None:
+            return start, end, None, "Không tìm thấy đơn vị."
+        commune_id = commune.id
+    return start, end, commune_id, None
+
+
+@bp.route("/reports/period.pdf")
+@role_required(*ALL_ROLES)
+def period_report():
+    """The period report PDF for ?from=&to=&commune= (SPEC §6.6); a commune user gets only their commune."""
+    start, end, commune_id, error = _period_args(request.args)
+    if error:
+        flash(error, "danger")
+        return redirect(url_for("reports.index"))
+    pdf = services.period_report_pdf(start, end, commune_id, today_local())
+    return pdf_response(pdf, f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
+
+
+def _as_of(raw: str | None) -> dt.date:
+    """?as_of= as a date (default today in Asia/Ho_Chi_Minh); a bad one is a 400."""
+    if not raw:
+        return today_local()
+    value = parse_date(raw)
+    if value is None:
+        abort(400, description="Ngày không hợp lệ (dd/mm/yyyy).")
+    return value
+
+
+@bp.route("/reports/city-summary.pdf")
+@role_required(*CITY_ROLES)
+def city_summary():
+    """The Steering Committee's summary of a campaign as of a date (SPEC §6.5)."""
+    slug = request.args.get("campaign") or BHYT_DAY_2026_SLUG
+    matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
+    pdf = services.city_summary_pdf(matrix, today_local())
+    return pdf_response(pdf, f"bao-cao-tong-hop-{slug}.pdf")
+
+
+@bp.route("/campaigns/<slug>/communes/<code>/report.pdf")
+@role_required(*ALL_ROLES)
+def commune_report(slug, code):
+    """One commune's campaign report (SPEC §6.4); another commune's is a 404 for a commune user."""
+    commune = first_scoped_or_404(select(Commune).where(Commune.code == code), Commune, current_user)
+    matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
+    try:
+        matrix.row(commune.code)
+    except KeyError:
+        abort(404)
+    pdf = services.commune_report_pdf(matrix, commune, today_local())
+    return pdf_response(pdf, f"bao-cao-{slug}-{commune.code}.pdf")

@@ -1,0 +1,119 @@
+"""Report services: load what a document needs, build its rows, draw it. Explicit arguments; the caller commits."""
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.checkin.tokens import activity_token, new_qr_nonce
+from app.extensions import db
+from app.models import Activity, City, Message
+from app.reports.activity_report import MAX_PHOTOS, activity_report_data, build_activity_report
+from app.reports.city_summary import build_city_summary, city_summary_data
+from app.reports.common import KindTotal, ResultTotal
+from app.reports.commune_report import ActivitySummary, build_commune_report, commune_report_data
+from app.reports.period_report import PeriodReportData, build_period_report, period_report_data
+from app.reports.poster import PosterData, build_poster, poster_message
+
+
+class ReportUnavailable(LookupError):
+    """The document cannot be made for this object (e.g. a poster for a kind without QR check-in)."""
+
+
+def city() -> City:
+    """The city this installation serves."""
+    return db.session.scalars(select(City).limit(1)).one()
+
+
+def checkin_url(activity: Activity, base_url: str, secret_key: str) -> str:
+    """The poster's check-in URL, `<base>/c/<signed token>`; gives the activity a QR nonce if it has none."""
+    if not activity.qr_nonce:
+        activity.qr_nonce = new_qr_nonce()
+        db.session.flush()
+    return f"{base_url.rstrip('/')}/c/{activity_token(secret_key, activity.id, activity.qr_nonce)}"
+
+
+def attendance_by_audience(activity: Activity) -> dict[int, int]:
+    """Check-ins per audience group; empty until the check-in feature's CheckIn model is merged (lead: wire here)."""
+    return {}
+
+
+def activity_report_pdf(activity: Activity, upload_dir: str | Path, today: dt.date) -> bytes:
+    """The activity report (SPEC §6.1) with up to four of its photos that exist on disk."""
+    photos = [Path(upload_dir) / p.stored_name for p in activity.photos]
+    photos = [p for p in photos if p.is_file()][:MAX_PHOTOS]
+    data = activity_report_data(activity, attendance_by_audience(activity), photos, issued_on=today)
+    return build_activity_report(data)
+
+
+def poster_pdf(activity: Activity, base_url: str, secret_key: str) -> bytes:
+    """The A4 QR poster (SPEC §6.3); ReportUnavailable for kinds without QR check-in."""
+    if not activity.qr_capable:
+        raise ReportUnavailable("Loại hoạt động này không điểm danh bằng mã QR.")
+    texts = dict(db.session.execute(select(Message.id, Message.text)).all())
+    issuer = (f"Bảo hiểm xã hội cơ sở {activity.commune.name}" if activity.commune
+              else city().lead_office)
+    data = PosterData(
+        issuer=issuer,
+        title=activity.title,
+        start=activity.start_at,
+        end=activity.end_at,
+        venue=activity.venue or "",
+        checkin_url=checkin_url(activity, base_url, secret_key),
+        message=poster_message(activity.messages, texts),
+    )
+    return build_poster(data)
+
+
+def period_report_pdf(start: dt.date, end: dt.date, commune_id: int | None, today: dt.date) -> bytes:
+    """The period report (SPEC §6.6) for a date range, the whole city or one commune."""
+    return build_period_report(period_report_data(db.session, start, end, commune_id, issued_on=today))
+
+
+def _totals(period: PeriodReportData) -> tuple[list[KindTotal], list[ResultTotal]]:
+    """Kind totals and main results from the period report's rows (held activities only)."""
+    kinds = {v: k for k, v in _kind_labels().items()}
+    totals = [KindTotal(kinds.get(r.label, r.label), r.label, r.held, r.attendees) for r in period.by_kind if r.held]
+    t = period.total
+    results = [ResultTotal("Số người tham dự không điểm danh", t.attendees),
+               ResultTotal("Số lượt tư vấn", t.consultations),
+               ResultTotal("Số người tham gia BHYT mới", t.new_bhyt),
+               ResultTotal("Số người tham gia BHXH tự nguyện mới", t.new_bhxh)]
+    return totals, [r for r in results if r.value]
+
+
+def _kind_labels() -> dict[str, str]:
+    """Kind code → label."""
+    from app.activities.kinds import KINDS
+
+    return {k: v.label for k, v in KINDS.items()}
+
+
+def city_summary_pdf(matrix, today: dt.date) -> bytes:
+    """The Steering Committee's summary (SPEC §6.5) of a campaign matrix."""
+    c = city()
+    campaign = matrix.campaign
+    period = period_report_data(db.session, campaign.start, min(campaign.end, matrix.as_of))
+    kinds, _ = _totals(period)
+    data = city_summary_data(matrix, kinds, lead_office=c.lead_office, place=c.name, issued_on=today)
+    return build_city_summary(data)
+
+
+def commune_report_pdf(matrix, commune, today: dt.date, submitted_at: dt.datetime | None = None) -> bytes:
+    """One commune's campaign report (SPEC §6.4): duty table with evidence, totals by kind, results."""
+    c = city()
+    campaign = matrix.campaign
+    row = matrix.row(commune.code)
+    ids = {i for cell in row.cells for i in (*cell.evidence, *cell.planned)}
+    summaries = {
+        a.id: ActivitySummary(a.id, a.title, a.evidence_date, a.kind, a.status)
+        for a in db.session.execute(
+            select(Activity.id, Activity.title, Activity.evidence_date, Activity.kind, Activity.status)
+            .where(Activity.id.in_(ids), Activity.commune_id == commune.id)
+        ).all()
+    } if ids else {}
+    period = period_report_data(db.session, campaign.start, min(campaign.end, matrix.as_of), commune.id)
+    kinds, results = _totals(period)
+    data = commune_report_data(matrix, commune.code, summaries, lead_office=c.lead_office, place=c.name,
+                               issued_on=today, kind_totals=kinds, results=results, submitted_at=submitted_at)
+    return build_commune_report(data)
