@@ -32,6 +32,7 @@ NAV = (
     NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),
     NavItem("admin.users", _l("Người dùng"), "bi-people", ("admin",)),
+    NavItem("admin.jobs", _l("Tác vụ định kỳ"), "bi-clock-history", ("admin",)),
 )
 
 
@@ -41,6 +42,17 @@ def nav_items() -> list[NavItem]:
         return []
     endpoints = current_app.view_functions
     return [i for i in NAV if current_user.role in i.roles and i.endpoint in endpoints]
+
+
+def _unread_count() -> int:
+    """The bell's number: one COUNT query per page, remembered for the rest of the request."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_count" not in g:
+        from app.notifications.services import unread_count
+
+        g.unread_count = unread_count(current_user.id)
+    return g.unread_count
 
 
 def register(app: Flask) -> None:
@@ -58,5 +70,5 @@ def register(app: Flask) -> None:
             "nav_items": nav_items,
             "nav_endpoints": lambda: current_app.view_functions,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
-            "unread_count": lambda: 0,
+            "unread_count": _unread_count,
         }
