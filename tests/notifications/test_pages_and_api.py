@@ -107,7 +107,7 @@ def test_admin_jobs_page_lists_jobs_and_runs_one_now(client, db, make_user, logi
     run = db.session.scalar(select(JobRun))
     assert run.job == "unreported_activities" and run.trigger == "manual" and run.error is None
     html = client.get("/admin/jobs").get_data(as_text=True)
-    assert "Thành công" in html and "chạy tay" in html
+    assert "Thành công" in html and "chạy tay" in html and "hoạt động: 0" in html
 
 
 def test_admin_jobs_page_is_for_admins_only(client, db, make_user, login):
