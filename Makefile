@@ -23,8 +23,13 @@ db: setup ## create or migrate the schema, then load the reference data and demo
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-run: db ## set up, then serve on http://$(HOST):$(PORT) (scheduler beside it when present)
+run: db ## set up, then serve on http://$(HOST):$(PORT) with the scheduler beside it (stopped on exit)
+	@$(FLASK) scheduler & SCHEDULER_PID=$$!; \
+	trap 'kill $$SCHEDULER_PID 2>/dev/null; wait $$SCHEDULER_PID 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+scheduler: db ## run the scheduler alone (reminders, nightly snapshot)
+	$(FLASK) scheduler
 
 test: setup ## the whole suite (SQLite, or DATABASE_URL/TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

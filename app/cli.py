@@ -79,3 +79,7 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"API token for {user.username} (shown once):")
         click.echo(raw)
+
+    from app.scheduler.cli import register as register_scheduler
+
+    register_scheduler(app)

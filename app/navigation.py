@@ -33,6 +33,7 @@ NAV = (
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", ("admin", "city", "viewer")),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),
     NavItem("admin.users", _l("Người dùng"), "bi-people", ("admin",)),
+    NavItem("admin.jobs", _l("Tác vụ định kỳ"), "bi-clock-history", ("admin",)),
 )
 
 
@@ -42,6 +43,17 @@ def nav_items() -> list[NavItem]:
         return []
     endpoints = current_app.view_functions
     return [i for i in NAV if current_user.role in i.roles and i.endpoint in endpoints]
+
+
+def _unread_count() -> int:
+    """The bell's number: one COUNT query per page, remembered for the rest of the request."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_count" not in g:
+        from app.notifications.services import unread_count
+
+        g.unread_count = unread_count(current_user.id)
+    return g.unread_count
 
 
 def register(app: Flask) -> None:
@@ -59,5 +71,5 @@ def register(app: Flask) -> None:
             "nav_items": nav_items,
             "nav_endpoints": lambda: current_app.view_functions,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
-            "unread_count": lambda: 0,
+            "unread_count": _unread_count,
         }

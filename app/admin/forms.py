@@ -85,3 +85,7 @@ class ResetPasswordForm(BaseForm):
 
     password = PasswordField("Mật khẩu mới", validators=[DataRequired("Vui lòng nhập mật khẩu mới."), strong_password])
     submit = SubmitField("Đặt lại mật khẩu")
+
+
+class RunJobForm(BaseForm):
+    """"Run now" on the jobs page (only the CSRF token)."""

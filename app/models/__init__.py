@@ -2,6 +2,7 @@
 
 from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
+from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.targets import Target, TargetActual
 from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
@@ -16,6 +17,10 @@ __all__ = [
     "Audience",
     "AuditLog",
     "City",
+    "ComplianceSnapshot",
+    "JobRun",
+    "Notification",
+    "SchedulerLock",
     "Commune",
     "LoginAttempt",
     "Message",

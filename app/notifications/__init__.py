@@ -1,0 +1,7 @@
+"""Notifications: the bell, the list, and the reminders that fill it (SPEC §10)."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from app.notifications import routes  # noqa: E402,F401

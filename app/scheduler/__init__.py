@@ -1,0 +1,1 @@
+"""The scheduler: periodic jobs (SPEC §10) run by one `flask scheduler` process, never inside the web app."""
