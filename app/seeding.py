@@ -53,6 +53,9 @@ def seed(city_key: str) -> dict:
     """Everything a fresh install needs; safe to run again. Returns counts."""
     city = seed_city(city_key)
     seed_reference()
+    from app.campaigns.services import seed_campaigns
+
+    seed_campaigns()
     count = db.session.scalar(select(db.func.count()).select_from(Commune).where(Commune.city_id == city.id))
     return {"city": city.full_name, "communes": count}
 

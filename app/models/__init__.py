@@ -2,6 +2,7 @@
 
 from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
+from app.models.campaigns import Campaign, CityRequirement, Duty, ReportSubmission
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
 
@@ -14,6 +15,10 @@ __all__ = [
     "ApiToken",
     "Audience",
     "AuditLog",
+    "Campaign",
+    "CityRequirement",
+    "Duty",
+    "ReportSubmission",
     "City",
     "Commune",
     "LoginAttempt",
