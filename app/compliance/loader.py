@@ -30,6 +30,7 @@ def load_campaign(slug: str) -> Campaign | None:
         select(Campaign)
         .where(Campaign.slug == slug)
         .options(selectinload(Campaign.duties), selectinload(Campaign.city_requirements))
+        .execution_options(populate_existing=True)  # a long-lived session must see the office's latest edits
     )
     return db.session.scalars(stmt).first()
 
