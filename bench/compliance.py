@@ -127,9 +127,9 @@ def main() -> None:
             fast_s = min(fast)
             campaign = loader.load_campaign(SLUG)
             spec = loader.campaign_spec(campaign)
-            communes = loader.load_communes()
             t = time.perf_counter()
-            activities = loader.load_activities(spec, AS_OF)
+            communes, code_by_id = loader.load_communes()
+            activities = loader.load_activities(spec, AS_OF, code_by_id)
             submissions = loader.load_submissions(campaign.id, AS_OF)
             load_s = time.perf_counter() - t
             engine = []

@@ -73,8 +73,8 @@ def load_matrix(slug: str, as_of: date) -> Matrix:
     if campaign is None:
         raise LookupError(slug)
     spec = loader.campaign_spec(campaign)
-    communes = loader.load_communes()
-    activities = loader.load_activities(spec, as_of)
+    communes, code_by_id = loader.load_communes()
+    activities = loader.load_activities(spec, as_of, code_by_id)
     submissions = loader.load_submissions(campaign.id, as_of)
     return evaluate(spec, communes, activities, submissions, as_of)
 

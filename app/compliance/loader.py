@@ -74,16 +74,18 @@ def kind_spans(spec: CampaignSpec, as_of: date) -> dict[tuple[date | None, date 
     return dict(groups)
 
 
-def load_communes(codes: list[str] | None = None) -> list[CommuneFact]:
-    """The commune-level units, by code (all of them, or only these codes)."""
-    stmt = select(Commune.code, Commune.name, Commune.kind).order_by(Commune.code)
-    if codes is not None:
-        stmt = stmt.where(Commune.code.in_(codes))
-    return [CommuneFact(code, name, kind) for code, name, kind in db.session.execute(stmt)]
+def load_communes() -> tuple[list[CommuneFact], dict[int, str]]:
+    """The commune-level units by code, and their codes by id (one query)."""
+    rows = db.session.execute(select(Commune.id, Commune.code, Commune.name, Commune.kind)
+                              .order_by(Commune.code)).all()
+    return [CommuneFact(code, name, kind) for _, code, name, kind in rows], {id_: code for id_, code, _, _ in rows}
 
 
-def load_activities(spec: CampaignSpec, as_of: date) -> list[ActivityFact]:
-    """Held or planned activities of the kinds and dates that can matter, in one query."""
+def load_activities(spec: CampaignSpec, as_of: date, code_by_id: dict[int, str] | None = None) -> list[ActivityFact]:
+    """Held or planned activities of the kinds and dates that can matter, in one query.
+
+    Commune ids become codes through `code_by_id` (the communes are read anyway), which spares a join.
+    """
     conditions = []
     for (lo, hi), kinds in kind_spans(spec, as_of).items():
         clause = [Activity.kind.in_(sorted(kinds))]
@@ -94,12 +96,15 @@ def load_activities(spec: CampaignSpec, as_of: date) -> list[ActivityFact]:
         conditions.append(and_(*clause))
     if not conditions:
         return []
+    if code_by_id is None:
+        code_by_id = dict(db.session.execute(select(Commune.id, Commune.code)))
     stmt = (
-        select(Activity.id, Commune.code, Activity.kind, Activity.status, Activity.evidence_date)
-        .outerjoin(Commune, Commune.id == Activity.commune_id)
+        select(Activity.id, Activity.commune_id, Activity.kind, Activity.status, Activity.evidence_date)
         .where(Activity.status.in_((ACTIVITY_HELD, ACTIVITY_PLANNED)), or_(*conditions))
     )
-    return [ActivityFact(*row) for row in db.session.execute(stmt)]
+    get = code_by_id.get
+    return [ActivityFact(id_, get(cid) if cid is not None else None, kind, status, when)
+            for id_, cid, kind, status, when in db.session.execute(stmt)]
 
 
 def load_submissions(campaign_id: int, as_of: date) -> list[SubmissionFact]:
