@@ -2,6 +2,7 @@
 
 from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.activities.kinds import KINDS
 from app.formatting import today_local
@@ -11,7 +12,9 @@ KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
 
 def _kinds_field(label):
-    return SelectMultipleField(label, choices=choices(KIND_CHOICES), validate_choice=True)
+    """The activity kinds as a list of check boxes (easier than a multiple select)."""
+    return SelectMultipleField(label, choices=choices(KIND_CHOICES), validate_choice=True,
+                               widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 
 class _WindowMixin:

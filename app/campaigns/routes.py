@@ -201,8 +201,8 @@ def commune(slug: str, code: str):
     history = db.session.scalars(
         select(ReportSubmission).where(ReportSubmission.campaign_id == campaign.id,
                                        ReportSubmission.commune_id == unit.id).order_by(ReportSubmission.id)).all()
-    can_submit = (current_user.role == "commune" and current_user.commune_id == unit.id) or \
-        current_user.role in ("admin", "city")
+    # The button is the commune's own; the city office records paper reports with their date instead.
+    can_submit = current_user.role == "commune" and current_user.commune_id == unit.id
     return render_template(
         "campaigns/commune.html", campaign=campaign, unit=unit, m=m, row=row, as_of=as_of,
         activities=activities, submissions=submissions, submission=submission, history=history,
