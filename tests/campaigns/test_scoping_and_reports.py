@@ -137,7 +137,7 @@ def test_city_records_paper_report_and_admin_unlocks(campaign, client, make_user
     assert post_form(admin_client, f"{page_url}/unlock", {}, form_url=page_url).status_code == 302
     db.session.refresh(submission)
     assert submission.unlocked_at is not None and submission.unlocked_by_id == admin.id
-    assert "Nộp báo cáo" in admin_client.get(page_url).get_data(as_text=True)
+    assert "Ghi nhận báo cáo bản giấy" in admin_client.get(page_url).get_data(as_text=True)
 
 
 def test_paper_report_in_the_future_is_refused_with_a_vietnamese_message(campaign, client, make_user, login, db):
