@@ -7,6 +7,7 @@ They flush; the caller commits once.
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.compliance import loader
 from app.compliance.engine import CampaignSpec, Matrix, evaluate
@@ -133,8 +134,11 @@ def submit_report(campaign: Campaign, commune: Commune, actor, now: datetime, su
         source=source,
         note=note or "",
     )
-    db.session.add(submission)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent submission loses on the partial unique index
+            db.session.add(submission)
+    except IntegrityError:
+        raise SubmissionExists(current_submission(campaign, commune)) from None
     record(actor.id if actor else None, "submit_report", "report_submission", submission.id,
            campaign=campaign.slug, commune=commune.code, submitted_on=submission.submitted_on.isoformat(),
            source=source)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -101,6 +102,9 @@ class ReportSubmission(db.Model):
     __table_args__ = (
         CheckConstraint(f"source IN {SUBMISSION_SOURCES!r}", name="source"),
         Index("ix_report_submissions_campaign_commune", "campaign_id", "commune_id"),
+        # At most one report that counts per commune and campaign, even when two clicks race.
+        Index("uq_report_submissions_counting", "campaign_id", "commune_id", unique=True,
+              sqlite_where=text("unlocked_at IS NULL"), postgresql_where=text("unlocked_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -156,3 +156,37 @@ def test_viewer_sees_matrix_but_cannot_submit(campaign, client, make_user, login
     page = client.get(page_url).get_data(as_text=True)
     assert "Nộp báo cáo" not in page
     assert client.post(f"{page_url}/submit", data={}).status_code in (400, 403)
+
+
+def test_the_database_refuses_a_second_counting_report(campaign, submission, db):
+    """Two clicks that race past the service's check still leave one counting report."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    submission(campaign.id, HB, date(2026, 7, 5))
+    with pytest.raises(IntegrityError):
+        submission(campaign.id, HB, date(2026, 7, 6))
+    db.session.rollback()
+
+
+def test_submit_report_turns_a_lost_race_into_submission_exists(campaign, submission, db, make_user, monkeypatch):
+    import pytest
+
+    from app.campaigns import services
+    from app.models import Commune
+    from app.models.types import utcnow
+
+    submission(campaign.id, HB, date(2026, 7, 5))
+    real = services.current_submission
+    calls = []
+
+    def blind_first_time(c, commune):  # the other click had not committed yet when we looked
+        calls.append(1)
+        return None if len(calls) == 1 else real(c, commune)
+
+    monkeypatch.setattr(services, "current_submission", blind_first_time)
+    hb = db.session.scalar(select(Commune).where(Commune.code == HB))
+    with pytest.raises(services.SubmissionExists) as exc:
+        services.submit_report(campaign, hb, make_user("commune"), utcnow())
+    assert exc.value.submission.submitted_on == date(2026, 7, 5)
+    assert db.session.scalar(select(db.func.count()).select_from(ReportSubmission)) == 1
