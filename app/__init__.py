@@ -85,10 +85,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.campaigns import bp as campaigns_bp
     from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
-    from app.reports.routes import bp as reports_bp
     from app.notifications import bp as notifications_bp
+    from app.reports.routes import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -97,5 +98,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(activities_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -1,4 +1,7 @@
-"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token."""
+"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token, compliance, campaigns."""
+
+import json
+from datetime import date
 
 import click
 from flask import Flask, current_app
@@ -83,3 +86,51 @@ def register(app: Flask) -> None:
     from app.scheduler.cli import register as register_scheduler
 
     register_scheduler(app)
+    @app.cli.command("compliance")
+    @click.argument("slug")
+    @click.option("--as-of", "as_of", default=None, help="YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
+    @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table")
+    def compliance_command(slug, as_of, fmt):
+        """Print the commune × duty matrix of a campaign as of a date (JSON = the API's answer)."""
+        from app.campaigns.services import load_matrix, matrix_as_dict
+        from app.compliance.engine import STATUS_LABELS_VI
+        from app.formatting import today_local
+
+        try:
+            day = date.fromisoformat(as_of) if as_of else today_local()
+        except ValueError as exc:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from exc
+        try:
+            matrix = load_matrix(slug, day)
+        except LookupError as exc:
+            raise click.UsageError(f"No campaign {slug!r}.") from exc
+        if fmt == "json":
+            click.echo(json.dumps(matrix_as_dict(matrix), ensure_ascii=False, indent=1))
+            return
+        nos = [d.no for d in matrix.campaign.duties]
+        click.echo(f"{matrix.campaign.name} — {day:%d/%m/%Y}")
+        click.echo(f"{'code':<6} {'name':<32} " + " ".join(f"{n:>8}" for n in nos) + "   done")
+        for row in matrix.rows:
+            cells = " ".join(f"{c.status:>8}" for c in row.cells)
+            click.echo(f"{row.commune.code:<6} {row.commune.name[:32]:<32} {cells}   {row.completed}/{row.total}")
+        for r in matrix.city_requirements:
+            click.echo(f"[{'x' if r.met else ' '}] {r.key}: {r.actual}/{r.required}")
+        s = matrix.summary
+        click.echo(", ".join(f"{STATUS_LABELS_VI[k]}: {s[k]}" for k in STATUS_LABELS_VI))
+
+    @app.cli.group("campaigns")
+    def campaigns_group():
+        """Manage campaigns."""
+
+    @campaigns_group.command("create-may")
+    @click.argument("year", type=int)
+    def create_may_command(year):
+        """Create the campaign thang-van-dong-YEAR from the template (SPEC §4.2)."""
+        from app.campaigns.services import create_may_campaign
+
+        try:
+            campaign = create_may_campaign(year)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Created {campaign.slug}: {campaign.name}.")

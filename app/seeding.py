@@ -63,6 +63,9 @@ def seed(city_key: str) -> dict:
     city = seed_city(city_key)
     seed_reference()
     seed_targets()
+    from app.campaigns.services import seed_campaigns
+
+    seed_campaigns()
     count = db.session.scalar(select(db.func.count()).select_from(Commune).where(Commune.city_id == city.id))
     return {"city": city.full_name, "communes": count}
 

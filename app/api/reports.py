@@ -34,3 +34,34 @@ def activity_poster_pdf(activity_id):
         return json_error(404, str(exc), code="no_qr")
     db.session.commit()
     return pdf_response(pdf, f"poster-diem-danh-{activity.id}.pdf")
+
+
+@bp.get("/campaigns/<slug>/reports/<code>.pdf")
+@api_roles("admin", "city", "commune", "viewer")
+def commune_report_pdf(slug, code):
+    """The commune campaign report PDF: the frozen copy once submitted, else as of today (or `as_of`)."""
+    from sqlalchemy import select
+
+    from app.auth.access import first_scoped_or_404
+    from app.campaigns.services import load_matrix
+    from app.models import Commune
+    from app.reports.routes import frozen_response
+
+    commune = first_scoped_or_404(select(Commune).where(Commune.code == code[:5]), Commune, api_user())
+    as_of_text = request.args.get("as_of")
+    if not as_of_text:
+        frozen = services.frozen_commune_report(slug, commune)
+        if frozen is not None:
+            return frozen_response(frozen)
+    try:
+        from datetime import date
+
+        as_of = date.fromisoformat(as_of_text) if as_of_text else today_local()
+    except ValueError:
+        return json_error(422, "Ngày không hợp lệ.", {"as_of": "Dùng dạng YYYY-MM-DD."})
+    try:
+        matrix = load_matrix(slug, as_of)
+    except LookupError:
+        return json_error(404, "Không có chiến dịch này.")
+    pdf = services.commune_report_pdf(matrix, commune, today_local())
+    return pdf_response(pdf, f"bao-cao-{slug}-{commune.code}.pdf")

@@ -2,6 +2,7 @@
 
 from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
+from app.models.campaigns import Campaign, CityRequirement, Duty, ReportSubmission
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.targets import Target, TargetActual
@@ -16,6 +17,10 @@ __all__ = [
     "ApiToken",
     "Audience",
     "AuditLog",
+    "Campaign",
+    "CityRequirement",
+    "Duty",
+    "ReportSubmission",
     "City",
     "ComplianceSnapshot",
     "JobRun",

@@ -44,9 +44,11 @@ class NewNotification:
     link: str = ""
 
 
-def campaign_link(slug: str) -> str:
-    """Where a duty reminder points: the campaign's matrix page."""
-    return f"/campaigns/{slug}"
+def campaign_link(slug: str, commune_code: str | None = None) -> str:
+    """Where a duty reminder points: the commune's duty page, or the campaign's matrix for the city office."""
+    if commune_code:
+        return f"/campaigns/{slug}/communes/{commune_code}"
+    return f"/campaigns/{slug}/matrix"
 
 
 def activity_link(activity_id: int) -> str:
@@ -134,7 +136,7 @@ def deadline_reminders(as_of: date, now: datetime) -> dict:
                 text = (f"Quá hạn {fmt_date(alert.deadline)}: {alert.commune_name} chưa hoàn thành {duty} "
                         f"({campaign_name}). Vui lòng cập nhật kết quả ngay.")
             for user_id in users.get(alert.commune_code, ()):
-                items.append(NewNotification(user_id, kind, key, text, campaign_link(slug)))
+                items.append(NewNotification(user_id, kind, key, text, campaign_link(slug, alert.commune_code)))
         city = city_office_ids()
         for (duty_no, duty_text, deadline), names in sorted(overdue_by_duty.items()):
             shown = ", ".join(names[:CITY_SUMMARY_NAMES])

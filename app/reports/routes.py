@@ -28,6 +28,14 @@ def pdf_response(pdf: bytes, filename: str):
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=filename, as_attachment=False)
 
 
+def frozen_response(submission):
+    """The stored copy of a submitted commune report, with its submission time in a header."""
+    response = pdf_response(submission.pdf, f"bao-cao-{submission.campaign.slug}-{submission.commune.code}-da-nop.pdf")
+    response.headers["X-Report-Submitted-At"] = submission.submitted_at.isoformat()
+    response.headers["X-Report-SHA256"] = submission.pdf_sha256 or ""
+    return response
+
+
 def upload_dir() -> Path:
     """Where activity photos are stored."""
     return Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
@@ -157,6 +165,10 @@ def city_summary():
 def commune_report(slug, code):
     """One commune's campaign report (SPEC §6.4); another commune's is a 404 for a commune user."""
     commune = first_scoped_or_404(select(Commune).where(Commune.code == code), Commune, current_user)
+    if not request.args.get("as_of"):
+        frozen = services.frozen_commune_report(slug, commune)
+        if frozen is not None:
+            return frozen_response(frozen)
     matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
     try:
         matrix.row(commune.code)

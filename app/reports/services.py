@@ -117,3 +117,27 @@ def commune_report_pdf(matrix, commune, today: dt.date, submitted_at: dt.datetim
     data = commune_report_data(matrix, commune.code, summaries, lead_office=c.lead_office, place=c.name,
                                issued_on=today, kind_totals=kinds, results=results, submitted_at=submitted_at)
     return build_commune_report(data)
+
+
+def freeze_commune_report(submission, today: dt.date) -> None:
+    """Store the commune report as submitted (SPEC §6.4): later downloads return this frozen copy."""
+    import hashlib
+
+    from app.campaigns.services import load_matrix
+
+    matrix = load_matrix(submission.campaign.slug, submission.submitted_on)
+    pdf = commune_report_pdf(matrix, submission.commune, today, submitted_at=submission.submitted_at)
+    submission.pdf = pdf
+    submission.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+
+
+def frozen_commune_report(slug: str, commune):
+    """The counting submission of a commune for a campaign, if it holds a frozen PDF (else None)."""
+    from app.models import Campaign, ReportSubmission
+
+    return db.session.scalars(
+        select(ReportSubmission).join(Campaign, Campaign.id == ReportSubmission.campaign_id)
+        .where(Campaign.slug == slug, ReportSubmission.commune_id == commune.id,
+               ReportSubmission.unlocked_at.is_(None), ReportSubmission.pdf.is_not(None))
+        .order_by(ReportSubmission.id.desc())
+    ).first()

@@ -1,14 +1,10 @@
-"""Fixtures for the reminders: a stand-in campaigns loader over the test database, and an activity factory."""
+"""Fixtures for the reminders: the campaigns services over the test database, and an activity factory."""
 
-import sys
-import types
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app.compliance.engine import ActivityFact, CommuneFact, evaluate
-from app.compliance.templates import BHYT_DAY_2026_SLUG, bhyt_day_2026
 from app.formatting import TZ
 from app.models import Activity, Commune
 
@@ -17,24 +13,11 @@ BACH_LONG_VI = "11948"
 
 
 @pytest.fixture
-def campaigns(monkeypatch, db):
-    """`app.campaigns.services` as the campaigns feature will give it: the 01/7 campaign over the DB's facts."""
+def campaigns(db):
+    """The real campaigns services over the test database (the 01/7 campaign is seeded)."""
+    from app.campaigns import services
 
-    def load_matrix(slug, as_of):
-        assert slug == BHYT_DAY_2026_SLUG
-        communes = db.session.execute(select(Commune.code, Commune.name, Commune.kind).order_by(Commune.code)).all()
-        activities = db.session.execute(
-            select(Activity.id, Commune.code, Activity.kind, Activity.status, Activity.evidence_date)
-            .outerjoin(Commune, Activity.commune_id == Commune.id)
-        ).all()
-        return evaluate(bhyt_day_2026(), [CommuneFact(*c) for c in communes],
-                        [ActivityFact(*a) for a in activities], [], as_of)
-
-    fake = types.ModuleType("app.campaigns.services")
-    fake.load_matrix = load_matrix
-    fake.active_campaign_slugs = lambda as_of: [BHYT_DAY_2026_SLUG]
-    monkeypatch.setitem(sys.modules, "app.campaigns.services", fake)
-    return fake
+    return services
 
 
 def at(text: str) -> datetime:

@@ -44,7 +44,7 @@ def test_duty_1_reminds_commune_without_advisory_3_days_before(db, campaigns, ma
     assert note.kind == "duty_due"
     assert "Còn 3 ngày" in note.text and "29/06/2026" in note.text and "nhiệm vụ 1" in note.text
     assert "Phường Hồng Bàng" in note.text
-    assert note.link == "/campaigns/bhyt-day-2026"
+    assert note.link == "/campaigns/bhyt-day-2026/communes/11311"
     assert notes(db, done) == [] and notes(db, city) == []
 
 
@@ -110,10 +110,15 @@ def test_snapshot_stores_duty_status_counts_once_per_day(db, campaigns, make_use
     assert snapshot.summary["next_deadline"] == "2026-07-01" and snapshot.summary["communes"] == 114
 
 
-def test_a_failing_job_is_recorded_not_raised(db, make_user):
-    # Without the campaigns feature (no fixture), the loader import fails: the run records the error.
+def test_a_failing_job_is_recorded_not_raised(db, make_user, monkeypatch):
+    from app.campaigns import services
+
+    def broken(slug, as_of):
+        raise RuntimeError("cơ sở dữ liệu tạm thời không truy cập được")
+
+    monkeypatch.setattr(services, "load_matrix", broken)
     run = run_job("deadline_reminders", as_of=on("26/6"))
-    assert run.error and "app.campaigns" in run.error
+    assert run.error and "không truy cập được" in run.error
     stored = db.session.scalar(select(JobRun))
     assert stored.finished_at is not None and stored.error and stored.result is None
 

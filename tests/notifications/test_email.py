@@ -59,8 +59,8 @@ def test_reminder_reaches_the_smtp_server_with_subject_and_recipient(db, campaig
     assert message["From"] == "lantoa@bhxh.local"
     plain = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "Còn 3 ngày đến hạn 29/06/2026" in plain and "https://lantoa.example/campaigns/bhyt-day-2026" in plain
-    assert "Còn 3 ngày" in html and 'href="https://lantoa.example/campaigns/bhyt-day-2026"' in html
+    assert "Còn 3 ngày đến hạn 29/06/2026" in plain and "https://lantoa.example/campaigns/bhyt-day-2026/communes/11311" in plain
+    assert "Còn 3 ngày" in html and 'href="https://lantoa.example/campaigns/bhyt-day-2026/communes/11311"' in html
     note = db.session.scalar(select(Notification).where(Notification.user_id == user.id))
     assert note.emailed_at is not None
     again = run_job("deadline_reminders", as_of=on("26/6"))

@@ -1,0 +1,105 @@
+"""Campaign endpoints of the API (SPEC §12): campaigns, the compliance matrix, report submissions."""
+
+from datetime import date
+
+from flask import jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.api import bp
+from app.api.auth import api_roles, api_user
+from app.campaigns.services import SubmissionExists, load_matrix, matrix_as_dict, submit_report
+from app.errors import json_error
+from app.extensions import db
+from app.formatting import today_local
+from app.models import Campaign, Commune, ReportSubmission
+from app.models.types import utcnow
+
+
+def duty_as_dict(d) -> dict:
+    """A duty in the API."""
+    return {"no": d.no, "text": d.text, "evidence": d.evidence, "kinds": sorted(d.kinds or []),
+            "min_count": d.min_count,
+            "window_start": d.window_start.isoformat() if d.window_start else None,
+            "window_end": d.window_end.isoformat() if d.window_end else None, "hint": d.hint}
+
+
+def submission_as_dict(s: ReportSubmission) -> dict:
+    """A report submission in the API."""
+    return {"id": s.id, "campaign": s.campaign.slug, "commune_code": s.commune.code,
+            "submitted_on": s.submitted_on.isoformat(), "submitted_at": s.submitted_at.isoformat(),
+            "source": s.source, "submitted_by": s.submitted_by.username if s.submitted_by else None,
+            "note": s.note, "unlocked_at": s.unlocked_at.isoformat() if s.unlocked_at else None}
+
+
+def _campaign(slug: str) -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(Campaign.slug == slug[:64]))
+
+
+@bp.get("/campaigns")
+def campaigns():
+    """`[{slug, name, start, end, duties[]}]`, newest first."""
+    rows = db.session.scalars(select(Campaign).options(selectinload(Campaign.duties))
+                              .order_by(Campaign.start.desc())).all()
+    return jsonify([{"slug": c.slug, "name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat(),
+                     "active": c.active, "duties": [duty_as_dict(d) for d in c.duties]} for c in rows])
+
+
+@bp.get("/campaigns/<slug>/compliance")
+def compliance(slug: str):
+    """The commune × duty matrix as of a date (default today, Asia/Ho_Chi_Minh); commune users get their row."""
+    raw = request.args.get("as_of")
+    try:
+        as_of = date.fromisoformat(raw) if raw else today_local()
+    except ValueError:
+        return json_error(400, "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.", {"as_of": "Ngày không hợp lệ."})
+    try:
+        matrix = load_matrix(slug[:64], as_of)
+    except LookupError:
+        return json_error(404, "Không có chiến dịch này.")
+    user = api_user()
+    codes = {user.commune.code} if user.role == "commune" and user.commune else None
+    if user.role == "commune" and not user.commune:
+        codes = set()
+    return jsonify(matrix_as_dict(matrix, codes))
+
+
+@bp.post("/campaigns/<slug>/reports")
+@api_roles("admin", "city", "commune")
+def submit(slug: str):
+    """Submit a commune's campaign report (201); `submitted_on` only for admin/city (paper); 409 if already in."""
+    campaign = _campaign(slug)
+    if campaign is None:
+        return json_error(404, "Không có chiến dịch này.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return json_error(400, "Nội dung phải là một đối tượng JSON.")
+    user = api_user()
+    code = body.get("commune_code")
+    if not isinstance(code, str) or not code:
+        return json_error(422, "Thiếu mã đơn vị.", {"commune_code": "Bắt buộc."})
+    commune = db.session.scalar(select(Commune).where(Commune.code == code[:5]))
+    if commune is None or (user.role == "commune" and commune.id != user.commune_id):
+        return json_error(404, "Không tìm thấy đơn vị.")
+    submitted_on = None
+    if body.get("submitted_on") is not None:
+        if user.role not in ("admin", "city"):
+            return json_error(403, "Chỉ BHXH thành phố được ghi nhận ngày nhận báo cáo giấy.",
+                              {"submitted_on": "Không được phép."})
+        try:
+            submitted_on = date.fromisoformat(str(body["submitted_on"]))
+        except ValueError:
+            return json_error(422, "Ngày không hợp lệ.", {"submitted_on": "Dùng dạng YYYY-MM-DD."})
+        if submitted_on > today_local():
+            return json_error(422, "Ngày nhận báo cáo không được sau hôm nay.",
+                              {"submitted_on": "Không được sau hôm nay."})
+    note = body.get("note") or ""
+    if not isinstance(note, str) or len(note) > 1000:
+        return json_error(422, "Ghi chú không hợp lệ.", {"note": "Tối đa 1.000 ký tự."})
+    try:
+        submission = submit_report(campaign, commune, user, utcnow(), submitted_on=submitted_on, note=note)
+    except SubmissionExists as exc:
+        return json_error(409, f"Đơn vị đã nộp báo cáo ngày {exc.submission.submitted_on:%d/%m/%Y}.",
+                          code="already_submitted")
+    db.session.commit()
+    return jsonify(submission_as_dict(submission)), 201

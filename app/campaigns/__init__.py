@@ -1,0 +1,7 @@
+"""Campaigns: the commune × duty matrix, commune pages, report submissions, admin edits (SPEC §4)."""
+
+from flask import Blueprint
+
+bp = Blueprint("campaigns", __name__)
+
+from app.campaigns import routes  # noqa: E402,F401

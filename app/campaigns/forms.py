@@ -1,0 +1,109 @@
+"""Campaign forms: admin edits of periods, duties and city requirements; report submission (Vietnamese messages)."""
+
+from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.activities.kinds import KINDS
+from app.formatting import today_local
+from app.forms import BaseForm, choices
+
+KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
+
+
+def _kinds_field(label):
+    """The activity kinds as a list of check boxes (easier than a multiple select)."""
+    return SelectMultipleField(label, choices=choices(KIND_CHOICES), validate_choice=True,
+                               widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+class _WindowMixin:
+    """A window's start must not be after its end."""
+
+    def validate_window_end(self, field):
+        """The window closes on or after the day it opens."""
+        if field.data and self.window_start.data and self.window_start.data > field.data:
+            raise ValidationError("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+
+
+class CampaignForm(BaseForm):
+    """A campaign's name, period and active flag."""
+
+    name = StringField("Tên chiến dịch", validators=[DataRequired("Vui lòng nhập tên chiến dịch."),
+                                                     Length(max=300, message="Tối đa 300 ký tự.")])
+    start = DateField("Bắt đầu", validators=[DataRequired("Vui lòng nhập ngày bắt đầu (dd/mm/yyyy).")])
+    end = DateField("Kết thúc", validators=[DataRequired("Vui lòng nhập ngày kết thúc (dd/mm/yyyy).")])
+    active = BooleanField("Đang triển khai")
+
+    def validate_end(self, field):
+        """The period ends on or after it starts."""
+        if field.data and self.start.data and self.start.data > field.data:
+            raise ValidationError("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+
+
+class DutyForm(_WindowMixin, BaseForm):
+    """One duty: text verbatim, the activity kinds that satisfy it, minimum count and window."""
+
+    text = TextAreaField("Nội dung nhiệm vụ", validators=[DataRequired("Vui lòng nhập nội dung nhiệm vụ."),
+                                                          Length(max=2000, message="Tối đa 2.000 ký tự.")])
+    kinds = _kinds_field("Loại hoạt động được tính")
+    min_count = IntegerField("Số lượng tối thiểu", validators=[
+        DataRequired("Vui lòng nhập số lượng tối thiểu (từ 1)."),
+        NumberRange(min=1, max=1000, message="Số lượng tối thiểu phải từ 1 đến 1.000.")])
+    window_start = DateField("Tính từ ngày", validators=[Optional()])
+    window_end = DateField("Hạn cuối (tính cả ngày này)", validators=[Optional()])
+    hint = TextAreaField("Hướng dẫn cho cơ sở", validators=[Length(max=1000, message="Tối đa 1.000 ký tự.")])
+
+    def __init__(self, *args, evidence: str = "activity", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidence = evidence
+
+    def validate_kinds(self, field):
+        """An activity duty needs at least one kind; a report duty takes none."""
+        if self.evidence == "activity" and not field.data:
+            raise ValidationError("Chọn ít nhất một loại hoạt động.")
+        if self.evidence == "report" and field.data:
+            raise ValidationError("Nhiệm vụ báo cáo được đáp ứng bằng báo cáo đã nộp, không chọn loại hoạt động.")
+
+
+class RequirementForm(_WindowMixin, BaseForm):
+    """A city-level requirement: label, kinds, minimum count city-wide and window."""
+
+    label = TextAreaField("Nội dung yêu cầu", validators=[DataRequired("Vui lòng nhập nội dung yêu cầu."),
+                                                          Length(max=1000, message="Tối đa 1.000 ký tự.")])
+    kinds = _kinds_field("Loại hoạt động được tính")
+    min_count = IntegerField("Số lượng tối thiểu toàn thành phố", validators=[
+        DataRequired("Vui lòng nhập số lượng tối thiểu (từ 1)."),
+        NumberRange(min=1, max=100000, message="Số lượng tối thiểu phải từ 1 trở lên.")])
+    window_start = DateField("Tính từ ngày", validators=[Optional()])
+    window_end = DateField("Đến hết ngày", validators=[Optional()])
+
+    def validate_kinds(self, field):
+        """At least one kind."""
+        if not field.data:
+            raise ValidationError("Chọn ít nhất một loại hoạt động.")
+
+
+class SubmitReportForm(BaseForm):
+    """The commune's "Nộp báo cáo" button (a note is optional)."""
+
+    note = TextAreaField("Ghi chú", validators=[Length(max=1000, message="Tối đa 1.000 ký tự.")])
+
+
+class PaperReportForm(BaseForm):
+    """A report received on paper, recorded by the city office with its date of receipt."""
+
+    submitted_on = DateField("Ngày nhận báo cáo", validators=[DataRequired("Vui lòng nhập ngày nhận báo cáo.")])
+    note = TextAreaField("Ghi chú", validators=[Length(max=1000, message="Tối đa 1.000 ký tự.")])
+
+    def validate_submitted_on(self, field):
+        """Not in the future."""
+        if field.data and field.data > today_local():
+            raise ValidationError("Ngày nhận báo cáo không được sau hôm nay.")
+
+
+class MayCampaignForm(BaseForm):
+    """Create the May campaign of a year (SPEC §4.2)."""
+
+    year = IntegerField("Năm", validators=[DataRequired("Vui lòng nhập năm."),
+                                           NumberRange(min=2000, max=2100, message="Năm phải từ 2000 đến 2100.")])
