@@ -167,6 +167,37 @@ class _Season:
                  venue="Truyền hình")
 
 
+DEMO_COMMUNE_CODES = {"11311", "00004"}  # the demo commune user's unit: left for them to submit
+
+
+def _demo_submissions(communes, actor_id) -> int:
+    """Campaign reports of the 01/7 campaign (duty 9): most on time (03–07/7), some late on paper (08–10/7),
+    some never sent; deterministic. Inserted in bulk; the report page renders them live (no frozen copy)."""
+    from app.models import Campaign, ReportSubmission
+
+    campaign_id = db.session.scalar(select(Campaign.id).where(Campaign.slug == "bhyt-day-2026"))
+    if campaign_id is None:
+        return 0
+    rng = random.Random(SEED + 9)
+    rows = []
+    for commune in communes:
+        if commune.code in DEMO_COMMUNE_CODES:
+            continue
+        draw = rng.random()
+        if draw < 0.72:
+            day, source = date(2026, 7, rng.randint(3, 7)), "online"
+        elif draw < 0.86:
+            day, source = date(2026, 7, rng.randint(8, 10)), "paper"
+        else:
+            continue
+        rows.append({"campaign_id": campaign_id, "commune_id": commune.id, "submitted_on": day, "source": source,
+                     "submitted_at": _at(day, rng.randint(8, 16), rng.choice((0, 15, 30, 45))).astimezone(UTC),
+                     "submitted_by_id": actor_id, "note": DEMO_NOTE})
+    if rows:
+        db.session.execute(insert(ReportSubmission), rows)
+    return len(rows)
+
+
 def seed_demo_season(city_key: str) -> list[str]:
     """Insert the demo season once (idempotent, deterministic, bulk); returns lines for the CLI to print."""
     if db.session.scalar(select(Activity.id).where(Activity.notes == DEMO_NOTE).limit(1)) is not None:
@@ -180,11 +211,13 @@ def seed_demo_season(city_key: str) -> list[str]:
         season.commune(commune)
     season.city_level(city.name)
     db.session.execute(insert(Activity), season.rows)
-    record(actor_id, "seed_demo", "activity", None, rows=len(season.rows))
+    submitted = _demo_submissions(communes, actor_id)
+    record(actor_id, "seed_demo", "activity", None, rows=len(season.rows), submissions=submitted)
     db.session.flush()
     by_kind: dict[str, int] = {}
     for row in season.rows:
         by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + 1
-    return [f"Mùa hoạt động demo: {len(season.rows)} hoạt động của {len(communes)} đơn vị và cấp thành phố.",
+    return [f"Mùa hoạt động demo: {len(season.rows)} hoạt động của {len(communes)} đơn vị và cấp thành phố; "
+            f"{submitted} báo cáo chiến dịch đã nộp.",
             "  " + ", ".join(f"{k}: {n}"
                              for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1]))]

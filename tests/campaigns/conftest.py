@@ -102,8 +102,16 @@ def build_season(campaign, seed: int = 2026) -> dict:
     return {"activities": n_activities, "reports": n_reports}
 
 
-@pytest.fixture
-def season(campaign):
-    """The season the agreement test reads (point it at the demo season to check the demo)."""
-    build_season(campaign)
+@pytest.fixture(params=["generated", "demo"])
+def season(request, campaign, make_user):
+    """The seasons the agreement test reads: a generated one, and the demo season of `seed-demo`."""
+    if request.param == "demo":
+        from app.activities.demo import seed_demo_season
+        from app.extensions import db
+
+        make_user("city", username="demo_city")
+        seed_demo_season("haiphong")
+        db.session.commit()
+    else:
+        build_season(campaign)
     return campaign
