@@ -155,6 +155,8 @@ def test_rate_limit_answers_a_friendly_vietnamese_page(app, db, make_activity, t
     finally:
         limiter.reset()
         limiter.enabled = False  # the shared extension object: leave it as the other tests expect
+        with limited.app_context():
+            db.engine.dispose()
     assert statuses == [200] * 20
     assert last.status_code == 429
     assert "Vui lòng chờ khoảng một phút" in last.get_data(as_text=True)
