@@ -1,0 +1,97 @@
+"""Browser tests (Chromium): the scanner's offline queue and the self check-in form at 390×844."""
+
+import pytest
+
+from app.checkin import services as svc
+from app.models.types import utcnow
+from bench.server import gunicorn
+from tests.checkin.conftest import PERSON, count
+from tests.conftest import require_tool
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def live(app, db):
+    """The app under gunicorn on the test database; yields its base URL."""
+    env = {"FLASK_CONFIG": "testing", "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    with gunicorn("wsgi:app", env, workers=2, threads=2) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def browser():
+    require_tool(CHROMIUM, "browser tests drive Debian's Chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.chromium
+@pytest.mark.slow
+def test_three_tickets_scanned_offline_are_sent_once_when_online(live, browser, db, app, make_user, make_activity):
+    activity = make_activity(preregistration=True)
+    key = app.config["SECRET_KEY"]
+    tickets = []
+    for i in range(3):
+        reg, _ = svc.register(activity, {**PERSON, "full_name": f"Khách {i}", "phone": f"090000000{i}"}, utcnow())
+        db.session.flush()
+        tickets.append(svc.ticket_for(reg, key))
+    db.session.commit()
+    user = make_user("commune")
+    activity_id = activity.id
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live + "/login")
+    page.fill("#username", user.username)
+    page.fill("#password", user.plain_password)
+    page.click("button[type=submit]")
+    page.goto(f"{live}/activities/{activity_id}/scanner")
+    # Plain HTTP on 127.0.0.1 is a secure context, so the insecure notice stays hidden here.
+    context.set_offline(True)
+    for ticket in tickets:
+        page.fill("#usb-input", ticket)
+        page.press("#usb-input", "Enter")
+    page.wait_for_function("document.querySelector('[data-pending] span').textContent === '3'")
+    assert "chờ gửi (3)" in page.inner_text("[data-pending]")
+    assert count(db, activity_id) == 0
+    context.set_offline(False)
+    page.wait_for_function("document.querySelector('[data-pending]').classList.contains('d-none')", timeout=15000)
+    page.wait_for_timeout(600)  # let a second flush (interval) run: it must find nothing to send
+    assert count(db, activity_id) == 3
+    # Scanning the same ticket again answers amber, writes nothing.
+    page.fill("#usb-input", tickets[0])
+    page.press("#usb-input", "Enter")
+    page.wait_for_function("document.getElementById('scan-panel').dataset.state === 'dup'")
+    assert "Đã điểm danh lúc" in page.inner_text("#scan-panel")
+    assert count(db, activity_id) == 3
+    context.close()
+
+
+@pytest.mark.chromium
+@pytest.mark.slow
+def test_self_checkin_fits_a_390_by_844_phone(live, browser, db, make_activity, tmp_path):
+    activity = make_activity()
+    url = f"{live}/c/{svc.poster_token(activity, 'test-secret')}"
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(url)
+    shot = tmp_path / "checkin-390.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    button = page.locator("button[type=submit]").bounding_box()
+    assert button["height"] >= 44 and button["width"] >= 300  # a large touch target
+    assert page.locator("#consent").bounding_box()["height"] >= 20
+    page.fill("#full_name", "Phạm Thị Hoa")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    assert "Cảm ơn Phạm Thị Hoa" in page.inner_text("main")
+    assert count(db, activity.id) == 1
+    context.close()
