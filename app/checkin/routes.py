@@ -197,13 +197,15 @@ def attendance(activity_id: int):
     activity = _load(activity_id)
     audiences = dict(db.session.execute(select(Audience.id, Audience.short_name)).all())
     people = svc.can_see_people(current_user)
+    url = checkin_url(activity)
+    db.session.commit()  # the poster nonce, when this is its first use
     return render_template(
         "checkin/attendance.html", activity=activity, rows=_rows(activity) if people else [],
         people=people, full_phones=svc.can_see_phones(current_user, activity), mask=svc.mask_phone,
         total=svc.checkin_counts([activity.id])[activity.id], by_audience=svc.counts_by_audience(activity.id),
         by_residence=svc.counts_by_residence(activity.id), audiences=audiences, bhyt=BHYT_LABELS,
         sources=SOURCE_LABELS, can_edit=can_edit_commune(current_user, activity.commune_id),
-        url=checkin_url(activity), action_form=ActionForm())
+        url=url, action_form=ActionForm())
 
 
 def _export_rows(activity: Activity):
