@@ -330,8 +330,9 @@ def checkin_from_json(activity: Activity, body, actor, default_source: str):
     except svc.CheckinRefused as refusal:
         db.session.rollback()
         return refusal_json(refusal)
+    body = answer(outcome)  # before the commit expires the row
     db.session.commit()
-    return jsonify(answer(outcome)), 200 if outcome.duplicate else 201
+    return jsonify(body), 200 if outcome.duplicate else 201
 
 
 @bp.post("/activities/<int:activity_id>/scanner/checkins")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.checkin.tokens import (
@@ -223,45 +226,49 @@ def _clean_nonce(nonce) -> str | None:
     return nonce
 
 
+def _insert_once(values: dict) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id, or None when a unique constraint already holds the row.
+
+    The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
+    requests in any number of processes store one row; one statement, no savepoint round trips.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn.id)
+    return db.session.execute(stmt).scalar()
+
+
 def record_checkin(activity: Activity, data: dict | None, source: str, actor, now: datetime,
                    nonce: str | None = None, via_ticket: Registration | None = None,
                    secret_key: str = "") -> Outcome:
     """Record one attendance (every path: form, API, scanner, walk-in, import); the same nonce or phone is stored once."""
     nonce = _clean_nonce(nonce)
-    if nonce is not None:
-        # A replay after a dropped connection gets the first answer, even if the window has since closed.
-        replay = db.session.scalar(select(CheckIn).where(CheckIn.activity_id == activity.id, CheckIn.nonce == nonce))
-        if replay is not None:
-            return Outcome(replay, duplicate=True)
     if via_ticket is not None:
         person = {k: getattr(via_ticket, k) for k in ("full_name", "phone", "birth_year", "audience",
                                                        "residence_commune_id", "bhyt_status", "topics",
                                                        "consent", "name_key")}
     else:
         person = clean_person(data or {}, activity, now)
-    if source not in STAFF_SOURCES:
-        check_window(activity, now)
     registration_id = via_ticket.id if via_ticket is not None else None
-    found = _existing(activity.id, nonce, person["phone"], registration_id)
-    if found is not None:
-        return Outcome(found, duplicate=True)
-
-    row = CheckIn(activity_id=activity.id, source=source, nonce=nonce, registration_id=registration_id,
-                  created_at=now, created_by_id=getattr(actor, "id", None), **person)
-    savepoint = db.session.begin_nested()
-    try:
-        db.session.add(row)
-        db.session.flush()
-        row.code = short_code(secret_key or "lantoa", row.id)
-        db.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        # A concurrent request stored the same nonce, phone or ticket first: answer with its row.
-        savepoint.rollback()
-        found = _existing(activity.id, nonce, person["phone"], registration_id)
-        if found is None:
+    if source not in STAFF_SOURCES:
+        try:
+            check_window(activity, now)
+        except CheckinRefused:
+            # A replay after a dropped connection gets the first answer, even if the window has since closed.
+            replay = _existing(activity.id, nonce, None, None)
+            if replay is not None:
+                return Outcome(replay, duplicate=True)
             raise
+    values = dict(activity_id=activity.id, source=source, nonce=nonce, registration_id=registration_id,
+                  created_at=now, created_by_id=getattr(actor, "id", None),
+                  code=short_code(secret_key or "lantoa", secrets.randbits(48)), **person)
+    new_id = _insert_once(values)
+    if new_id is None:
+        found = _existing(activity.id, nonce, person["phone"], registration_id)
+        if found is None:  # the conflicting row vanished in between (deleted): a plain retry is correct
+            return record_checkin(activity, data, source, actor, now, nonce, via_ticket, secret_key)
         return Outcome(found, duplicate=True)
+    row = CheckIn(id=new_id, **values)  # what was stored, without reloading it
     return Outcome(row)
 
 
