@@ -388,13 +388,15 @@ def ticket_for(registration: Registration, secret_key: str) -> str:
 
 
 def search_people(activity_id: int, query: str, limit: int = 20) -> list[dict]:
-    """Registrations matching a name prefix (any word) or phone prefix, with whether they checked in (scanner)."""
+    """Registrations matching a name prefix (any word) or the start or end of a phone, with whether they checked in (scanner)."""
     query = (query or "").strip()
     if not query:
         return []
     digits = PHONE_JUNK.sub("", query)
     if digits.isdigit():
-        cond = Registration.phone.startswith(digits, autoescape=True)
+        # Staff read out either the start or the last digits of a phone number.
+        cond = or_(Registration.phone.startswith(digits, autoescape=True),
+                   Registration.phone.endswith(digits, autoescape=True))
     else:
         key = name_key(query)
         if not key:

@@ -209,3 +209,25 @@ def test_walk_in_form_and_search(client, db, make_user, login, make_activity):
                          {"full_name": "Lê Văn Cường", "consent": "y", "audience": "", "residence_code": ""})
     assert response.status_code == 302
     assert count(db, activity.id) == 1
+
+
+def test_search_answers_fast_among_5000_registrations(client, db, make_user, login, make_activity):
+    import time
+
+    from sqlalchemy import insert
+
+    activity = make_activity(preregistration=True)
+    names = ["Nguyễn Văn", "Trần Thị", "Lê Hoàng", "Phạm Minh", "Hoàng Anh"]
+    rows = [{"activity_id": activity.id, "full_name": f"{names[i % 5]} {i}", "name_key": svc.name_key(f"{names[i % 5]} {i}"),
+             "phone": f"09{i:08d}", "consent": True, "ticket_nonce": f"n{i}", "revoked": False, "topics": "",
+             "created_at": utcnow()} for i in range(5000)]
+    db.session.execute(insert(Registration), rows)
+    db.session.commit()
+    login(make_user("commune"))
+    client.get(f"/activities/{activity.id}/scanner/search?q=tran")  # warm
+    for q in ("tran thi", "0900001", "hoang", "4999"):
+        t0 = time.perf_counter()
+        found = client.get(f"/activities/{activity.id}/scanner/search?q={q}").json
+        elapsed = time.perf_counter() - t0
+        assert 1 <= len(found) <= 20, q
+        assert elapsed < 0.25, (q, elapsed)
