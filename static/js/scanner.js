@@ -94,7 +94,8 @@
     document.getElementById("scan-insecure").classList.remove("d-none");
     toggle.disabled = true;
   } else {
-    QrScanner.WORKER_PATH = root.dataset.workerUrl;
+    // qr-scanner 1.4 loads its worker itself, relative to qr-scanner.umd.min.js: the vendored
+    // static/vendor/qr-scanner/qr-scanner-worker.min.js (data-worker-url names it; setting WORKER_PATH only warns).
     toggle.addEventListener("click", function () {
       if (scanner) {
         scanner.stop(); scanner.destroy(); scanner = null;

@@ -95,3 +95,52 @@ def test_self_checkin_fits_a_390_by_844_phone(live, browser, db, make_activity, 
     assert "Cảm ơn Phạm Thị Hoa" in page.inner_text("main")
     assert count(db, activity.id) == 1
     context.close()
+
+
+def _y4m(png: bytes, path) -> None:
+    """A few frames of a still image as a Y4M video (Chromium's fake camera), the QR centred on white."""
+    import io
+
+    from PIL import Image
+
+    qr = Image.open(io.BytesIO(png)).convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    qr.thumbnail((440, 440))
+    frame.paste(qr, ((640 - qr.width) // 2, (480 - qr.height) // 2))
+    chroma = bytes([128]) * (320 * 240 * 2)
+    with open(path, "wb") as fh:
+        fh.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            fh.write(b"FRAME\n" + frame.tobytes() + chroma)
+
+
+@pytest.mark.chromium
+@pytest.mark.slow
+def test_camera_scan_of_a_ticket_checks_in_with_the_vendored_decoder(live, db, app, make_user, make_activity,
+                                                                      tmp_path):
+    require_tool(CHROMIUM, "browser tests drive Debian's Chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from app.checkin.qr import qr_png
+
+    activity = make_activity(preregistration=True)
+    reg, _ = svc.register(activity, {**PERSON, "full_name": "Khách Máy Ảnh"}, utcnow())
+    db.session.commit()
+    _y4m(qr_png(svc.ticket_for(reg, app.config["SECRET_KEY"]), box_size=6), tmp_path / "qr.y4m")
+    user = make_user("commune")
+    activity_id = activity.id
+    args = [*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={tmp_path / 'qr.y4m'}"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(permissions=["camera"])
+        page = context.new_page()
+        page.goto(live + "/login")
+        page.fill("#username", user.username)
+        page.fill("#password", user.plain_password)
+        page.click("button[type=submit]")
+        page.goto(f"{live}/activities/{activity_id}/scanner")
+        page.click("#camera-toggle")
+        page.wait_for_function("document.getElementById('scan-panel').dataset.state === 'ok'", timeout=15000)
+        assert "Khách Máy Ảnh" in page.inner_text("#scan-panel")
+        browser.close()
+    assert count(db, activity_id) == 1
