@@ -15,19 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A free TCP port on `host`."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready_path: str = "/login",
-             timeout: float = 30.0):
-    """Serve `app_spec` (e.g. "wsgi:app") with gunicorn; yield the port; stop it on exit."""
-    port = free_port()
-    cmd = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+             timeout: float = 30.0, host: str = "127.0.0.1"):
+    """Serve `app_spec` (e.g. "wsgi:app") with gunicorn on `host`; yield the port; stop it on exit."""
+    port = free_port(host)
+    cmd = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"{host}:{port}",
            "--backlog", "2048", "--graceful-timeout", "5", "--log-level", "warning", app_spec]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
@@ -36,7 +36,7 @@ def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready
         while True:
             if proc.poll() is not None:
                 raise RuntimeError("gunicorn exited: " + proc.stderr.read()[-2000:])
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn = http.client.HTTPConnection(host, port, timeout=2)
             try:
                 conn.request("GET", ready_path)
                 response = conn.getresponse()

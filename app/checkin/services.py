@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.checkin.tokens import (
     InvalidToken,
@@ -226,7 +225,7 @@ def _clean_nonce(nonce) -> str | None:
     return nonce
 
 
-def _insert_once(values: dict) -> int | None:
+def _insert_once(model, values: dict) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id, or None when a unique constraint already holds the row.
 
     The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
@@ -234,7 +233,7 @@ def _insert_once(values: dict) -> int | None:
     """
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(CheckIn).values(**values).on_conflict_do_nothing().returning(CheckIn.id)
+    stmt = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
     return db.session.execute(stmt).scalar()
 
 
@@ -262,7 +261,7 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
     values = dict(activity_id=activity.id, source=source, nonce=nonce, registration_id=registration_id,
                   created_at=now, created_by_id=getattr(actor, "id", None),
                   code=short_code(secret_key or "lantoa", secrets.randbits(48)), **person)
-    new_id = _insert_once(values)
+    new_id = _insert_once(CheckIn, values)
     if new_id is None:
         found = _existing(activity.id, nonce, person["phone"], registration_id)
         if found is None:  # the conflicting row vanished in between (deleted): a plain retry is correct
@@ -361,25 +360,13 @@ def registration_for_ticket(activity: Activity, token, secret_key: str) -> Regis
 def register(activity: Activity, data: dict, now: datetime) -> tuple[Registration, bool]:
     """Pre-register a person (SPEC §5); the same phone gets the same ticket back. Returns (row, created)."""
     person = clean_person(data, activity, now)
-    if person["phone"]:
+    values = dict(activity_id=activity.id, ticket_nonce=new_qr_nonce(), revoked=False, created_at=now, **person)
+    new_id = _insert_once(Registration, values)
+    if new_id is None:  # unique (activity, phone): this person registered before
         found = db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
                                                              Registration.phone == person["phone"]))
-        if found is not None:
-            return found, False
-    row = Registration(activity_id=activity.id, ticket_nonce=new_qr_nonce(), created_at=now, **person)
-    savepoint = db.session.begin_nested()
-    try:
-        db.session.add(row)
-        db.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        found = db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
-                                                             Registration.phone == person["phone"]))
-        if found is None:
-            raise
         return found, False
-    return row, True
+    return Registration(id=new_id, **values), True
 
 
 def ticket_for(registration: Registration, secret_key: str) -> str:

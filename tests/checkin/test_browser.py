@@ -144,3 +144,50 @@ def test_camera_scan_of_a_ticket_checks_in_with_the_vendored_decoder(live, db, a
         assert "Khách Máy Ảnh" in page.inner_text("#scan-panel")
         browser.close()
     assert count(db, activity_id) == 1
+
+
+def _lan_address() -> str | None:
+    """A non-loopback address of this machine (pages served there are not a secure context)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+@pytest.mark.chromium
+@pytest.mark.slow
+def test_scanner_without_https_says_the_camera_is_unavailable_and_the_usb_box_still_works(
+        app, db, browser, make_user, make_activity):
+    address = _lan_address()
+    if address is None:
+        pytest.skip("no non-loopback address to serve on")
+    activity = make_activity(preregistration=True)
+    reg, _ = svc.register(activity, {**PERSON}, utcnow())
+    db.session.commit()
+    ticket = svc.ticket_for(reg, app.config["SECRET_KEY"])
+    user = make_user("commune")
+    activity_id = activity.id
+    env = {"FLASK_CONFIG": "testing", "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    with gunicorn("wsgi:app", env, workers=1, threads=2, host=address) as port:
+        base = f"http://{address}:{port}"
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(base + "/login")
+        page.fill("#username", user.username)
+        page.fill("#password", user.plain_password)
+        page.click("button[type=submit]")
+        page.goto(f"{base}/activities/{activity_id}/scanner")
+        assert page.evaluate("window.isSecureContext") is False
+        assert page.is_visible("#scan-insecure")
+        assert "không dùng HTTPS" in page.inner_text("#scan-insecure")
+        assert page.is_disabled("#camera-toggle")
+        page.fill("#usb-input", ticket)
+        page.press("#usb-input", "Enter")
+        page.wait_for_function("document.getElementById('scan-panel').dataset.state === 'ok'")
+        context.close()
+    assert count(db, activity_id) == 1
