@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.campaigns import bp as campaigns_bp
+    from app.checkin import bp as checkin_bp
     from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(checkin_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(activities_bp)
     app.register_blueprint(reports_bp)

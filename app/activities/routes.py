@@ -22,6 +22,7 @@ from app.activities import bp, services
 from app.activities.forms import ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
 from app.activities.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS, STATUSES, parse_date
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
+from app.checkin.links import current_checkin_url
 from app.extensions import db
 from app.formatting import local, today_local
 from app.models import Activity, Audience, Commune, Message, Photo
@@ -203,9 +204,15 @@ def show_activity(activity_id: int):
     can_edit = current_user.role in WRITERS and can_edit_commune(current_user, activity.commune_id)
     link = None
     if can_edit:
-        link = services.checkin_url(activity, current_app.config.get("PUBLIC_BASE_URL") or request.host_url,
-                                    current_app.config["SECRET_KEY"])
+        had_nonce = bool(activity.qr_nonce)
+        link = current_checkin_url(activity)
+        if link and not had_nonce:
+            db.session.commit()  # the new QR nonce must outlive this request
+    from app.checkin.services import checkin_counts
+
+    checkins = checkin_counts([activity.id]).get(activity.id, 0) if activity.qr_capable else 0
     return render_template("activities/show.html", activity=activity, history=history, audiences=audiences,
+                           checkins=checkins,
                            messages=messages, can_edit=can_edit, show_people=current_user.role != "viewer",
                            cancel_form=CancelForm(), confirm_form=ConfirmForm(), checkin_link=link,
                            max_photos=current_app.config["UPLOAD_MAX_FILES"], **_lookups())

@@ -27,7 +27,7 @@ from app.activities.kinds import (
     is_http_url,
 )
 from app.auth.access import scope
-from app.checkin.tokens import activity_token, new_qr_nonce
+from app.checkin.tokens import new_qr_nonce
 from app.extensions import db
 from app.formatting import TZ, local
 from app.models import Activity, Commune, Photo
@@ -341,13 +341,6 @@ def delete_activity(activity: Activity, actor, now: datetime, upload_dir: str) -
         _remove_files(photo, upload_dir)
     db.session.delete(activity)
     db.session.flush()
-
-
-def checkin_url(activity: Activity, base_url: str, secret_key: str) -> str | None:
-    """The poster link `<base>/c/<signed token>` of a QR-capable activity (SPEC §5, §12), else None."""
-    if activity.kind not in QR_KINDS or not activity.qr_nonce or activity.id is None:
-        return None
-    return f"{base_url.rstrip('/')}/c/{activity_token(secret_key, activity.id, activity.qr_nonce)}"
 
 
 # --------------------------------------------------------------------------- photos

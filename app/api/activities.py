@@ -8,6 +8,8 @@ from app.activities.kinds import KINDS, STATUSES, parse_date
 from app.api import bp
 from app.api.auth import api_roles, api_user
 from app.auth.access import can_edit_commune, scope
+from app.checkin.links import current_checkin_url
+from app.checkin.services import checkin_counts
 from app.compliance.templates import template_for
 from app.errors import json_error
 from app.extensions import db
@@ -20,13 +22,11 @@ WRITERS = ("admin", "city", "commune")
 MAX_PER_PAGE = 200
 
 
-def _base_url() -> str:
-    """PUBLIC_BASE_URL, else the host the request came to."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+def serialize(activity: Activity, checkins: int | None = None) -> dict:
+    """An activity as JSON: ISO 8601 with +07:00 offsets, API field names (SPEC §12).
 
-
-def serialize(activity: Activity) -> dict:
-    """An activity as JSON: ISO 8601 with +07:00 offsets, API field names (SPEC §12)."""
+    QR kinds carry `checkins` (never typed) and `attendees` = check-ins + `extra_attendees` (SPEC §3).
+    """
     body = {
         "id": activity.id,
         "commune_code": activity.commune.code if activity.commune else None,
@@ -50,9 +50,13 @@ def serialize(activity: Activity) -> dict:
         "created_at": local(activity.created_at).isoformat(),
         "updated_at": local(activity.updated_at).isoformat(),
     }
-    url = services.checkin_url(activity, _base_url(), current_app.config["SECRET_KEY"])
+    url = current_checkin_url(activity)
     if url:
         body["checkin_url"] = url
+        if checkins is None:
+            checkins = checkin_counts([activity.id]).get(activity.id, 0)
+        body["checkins"] = checkins
+        body["attendees"] = checkins + int((activity.results or {}).get("extra_attendees") or 0)
     return body
 
 
@@ -111,7 +115,8 @@ def list_activities_api():
         return json_error(422, "Tham số lọc không hợp lệ.", fields)
     stmt = services.filtered_activities(api_user(), **query)
     result = db.paginate(stmt, page=int(page), per_page=int(per_page), error_out=False, max_per_page=MAX_PER_PAGE)
-    return jsonify({"items": [serialize(a) for a in result.items], "page": result.page,
+    counts = checkin_counts([a.id for a in result.items])
+    return jsonify({"items": [serialize(a, counts.get(a.id, 0)) for a in result.items], "page": result.page,
                     "per_page": result.per_page, "total": result.total, "pages": result.pages})
 
 

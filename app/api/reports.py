@@ -22,6 +22,22 @@ def activity_report_pdf(activity_id):
     return pdf_response(pdf, f"bao-cao-hoat-dong-{activity.id}.pdf")
 
 
+@bp.get("/activities/<int:activity_id>/attendance.pdf")
+@api_roles("admin", "city", "commune")
+def activity_attendance_pdf(activity_id):
+    """The attendance list PDF, phones masked by role; audited like every export of personal data."""
+    from app.checkin.services import can_see_phones
+    from app.models.audit import record
+
+    user = api_user()
+    activity = get_scoped_or_404(Activity, activity_id, user)
+    full = can_see_phones(user, activity)
+    pdf = services.attendance_list_pdf(activity, today_local(), full)
+    record(user.id, "checkin.export", "activity", activity.id, format="pdf", full_phones=full, via="api")
+    db.session.commit()
+    return pdf_response(pdf, f"danh-sach-tham-du-{activity.id}.pdf")
+
+
 @bp.get("/activities/<int:activity_id>/poster.pdf")
 @api_roles("admin", "city", "commune")
 def activity_poster_pdf(activity_id):

@@ -8,6 +8,8 @@ from app.extensions import db
 from app.models import ApiToken, LoginAttempt, User
 from app.models.users import hash_token
 
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
 
 def password_problem(password: str) -> str | None:
     """Why a password is too weak, in Vietnamese, or None when it is acceptable."""
@@ -66,5 +68,7 @@ def user_for_token(raw: str, now: datetime) -> User | None:
     )
     if token is None or not token.user.active:
         return None
-    token.last_used_at = now
+    # Record use at most once a minute: a write per API call would serialise busy endpoints (check-ins).
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        token.last_used_at = now
     return token.user

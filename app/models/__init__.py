@@ -3,6 +3,7 @@
 from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
 from app.models.campaigns import Campaign, CityRequirement, Duty, ReportSubmission
+from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.targets import Target, TargetActual
@@ -11,6 +12,10 @@ from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
 __all__ = [
     "Activity",
     "Photo",
+    "BHYT_STATUSES",
+    "CHECKIN_SOURCES",
+    "CheckIn",
+    "Registration",
     "COMMUNE_KINDS",
     "CITY_ROLES",
     "ROLES",

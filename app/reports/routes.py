@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.activities.kinds import parse_date
 from app.auth.access import first_scoped_or_404, get_scoped_or_404, role_required, scope
+from app.checkin.links import public_base_url
 from app.compliance.templates import BHYT_DAY_2026_SLUG
 from app.extensions import db
 from app.formatting import today_local
@@ -39,11 +40,6 @@ def frozen_response(submission):
 def upload_dir() -> Path:
     """Where activity photos are stored."""
     return Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
-
-
-def public_base_url() -> str:
-    """The address residents' phones reach: PUBLIC_BASE_URL, else the one this request came to."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
 
 
 def load_campaign_matrix(slug: str, as_of: dt.date):
@@ -88,6 +84,21 @@ def activity_report(activity_id):
     activity = get_scoped_or_404(Activity, activity_id, current_user)
     pdf = services.activity_report_pdf(activity, upload_dir(), today_local())
     return pdf_response(pdf, f"bao-cao-hoat-dong-{activity.id}.pdf")
+
+
+@bp.route("/activities/<int:activity_id>/attendance.pdf")
+@role_required("admin", "city", "commune")
+def attendance_list(activity_id):
+    """The attendance list PDF (SPEC §6.2), phones masked by role; written to the audit log (SPEC §5)."""
+    from app.checkin.services import can_see_phones
+    from app.models.audit import record
+
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    full = can_see_phones(current_user, activity)
+    pdf = services.attendance_list_pdf(activity, today_local(), full)
+    record(current_user.id, "checkin.export", "activity", activity.id, format="pdf", full_phones=full)
+    db.session.commit()
+    return pdf_response(pdf, f"danh-sach-tham-du-{activity.id}.pdf")
 
 
 @bp.route("/activities/<int:activity_id>/poster.pdf")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.checkin.tokens import activity_token, new_qr_nonce
+from app.checkin.links import checkin_url
 from app.extensions import db
 from app.models import Activity, City, Message
 from app.reports.activity_report import MAX_PHOTOS, activity_report_data, build_activity_report
@@ -25,17 +25,11 @@ def city() -> City:
     return db.session.scalars(select(City).limit(1)).one()
 
 
-def checkin_url(activity: Activity, base_url: str, secret_key: str) -> str:
-    """The poster's check-in URL, `<base>/c/<signed token>`; gives the activity a QR nonce if it has none."""
-    if not activity.qr_nonce:
-        activity.qr_nonce = new_qr_nonce()
-        db.session.flush()
-    return f"{base_url.rstrip('/')}/c/{activity_token(secret_key, activity.id, activity.qr_nonce)}"
-
-
 def attendance_by_audience(activity: Activity) -> dict[int, int]:
-    """Check-ins per audience group; empty until the check-in feature's CheckIn model is merged (lead: wire here)."""
-    return {}
+    """Check-ins per audience group (one query); people without a group are left out of this table."""
+    from app.checkin.services import counts_by_audience
+
+    return {k: v for k, v in counts_by_audience(activity.id).items() if k is not None}
 
 
 def activity_report_pdf(activity: Activity, upload_dir: str | Path, today: dt.date) -> bytes:
@@ -44,6 +38,27 @@ def activity_report_pdf(activity: Activity, upload_dir: str | Path, today: dt.da
     photos = [p for p in photos if p.is_file()][:MAX_PHOTOS]
     data = activity_report_data(activity, attendance_by_audience(activity), photos, issued_on=today)
     return build_activity_report(data)
+
+
+def attendance_list_pdf(activity: Activity, today: dt.date, full_phones: bool) -> bytes:
+    """The attendance list (SPEC §6.2): every check-in once, phones masked unless `full_phones`."""
+    from app.checkin.services import checkins_with_residence, mask_phone
+    from app.models import Audience
+    from app.reports.attendance_list import AttendanceEntry, AttendanceListData, build_attendance_list
+    from app.reports.common import city_header, commune_header
+
+    c = city()
+    audiences = dict(db.session.execute(select(Audience.id, Audience.short_name)).all())
+    entries = tuple(
+        AttendanceEntry(full_name=ci.full_name, birth_year=ci.birth_year, audience=audiences.get(ci.audience, ""),
+                        residence=residence or "", phone=(ci.phone if full_phones else mask_phone(ci.phone)) or "",
+                        checked_in_at=ci.created_at)
+        for ci, residence in checkins_with_residence(activity.id)
+    )
+    header = (commune_header(c.lead_office, activity.commune.name, c.name, today) if activity.commune
+              else city_header(c.lead_office, c.name, today))
+    return build_attendance_list(AttendanceListData(header=header, activity_title=activity.title,
+                                                    start=activity.start_at, venue=activity.venue, entries=entries))
 
 
 def poster_pdf(activity: Activity, base_url: str, secret_key: str) -> bytes:

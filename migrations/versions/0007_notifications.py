@@ -1,7 +1,7 @@
 """notifications, snapshots, job runs, scheduler lock
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-23 11:14:04.600718
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

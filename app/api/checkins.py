@@ -1,0 +1,75 @@
+"""Check-in API (SPEC §12): POST/GET /activities/<id>/checkins and the activity's QR image."""
+
+import io
+
+from flask import jsonify, request, send_file
+from sqlalchemy import select
+
+from app.api import bp
+from app.api.auth import api_roles, api_user
+from app.auth.access import can_edit_commune, scope
+from app.checkin import services as svc
+from app.checkin.links import current_checkin_url
+from app.checkin.qr import qr_png, qr_svg
+from app.checkin.routes import checkin_from_json
+from app.errors import json_error
+from app.extensions import db
+from app.models import Activity, CheckIn, Commune
+
+
+def _activity(activity_id: int):
+    """The QR-capable activity in the caller's scope, or None (404 for another commune's)."""
+    activity = db.session.scalars(scope(select(Activity).where(Activity.id == activity_id), Activity,
+                                        api_user())).first()
+    if activity is None or not activity.qr_capable:
+        return None
+    return activity
+
+
+@bp.post("/activities/<int:activity_id>/checkins")
+@api_roles("admin", "city", "commune")
+def create_checkin(activity_id: int):
+    """201 new; 200 `duplicate` with the first time for a repeat or replayed nonce; 4xx with a reason code."""
+    activity = _activity(activity_id)
+    if activity is None:
+        return json_error(404)
+    if not can_edit_commune(api_user(), activity.commune_id):
+        return json_error(403)
+    return checkin_from_json(activity, request.get_json(silent=True), api_user(), "staff")
+
+
+@bp.get("/activities/<int:activity_id>/checkins")
+@api_roles("admin", "city", "commune", "viewer")
+def list_checkins(activity_id: int):
+    """The check-ins of an activity; phones masked by role, no personal data for viewers."""
+    activity = _activity(activity_id)
+    if activity is None:
+        return json_error(404)
+    user = api_user()
+    people, full = svc.can_see_people(user), svc.can_see_phones(user, activity)
+    rows = db.session.execute(
+        select(CheckIn, Commune.code).outerjoin(Commune, Commune.id == CheckIn.residence_commune_id)
+        .where(CheckIn.activity_id == activity.id).order_by(CheckIn.created_at, CheckIn.id)).all()
+    out = []
+    for c, code in rows:
+        item = {"id": c.id, "checked_in_at": c.created_at.isoformat(), "audience": c.audience,
+                "residence_code": code, "source": c.source}
+        if people:
+            item.update(full_name=c.full_name, birth_year=c.birth_year, bhyt_status=c.bhyt_status,
+                        phone=c.phone if full else (svc.mask_phone(c.phone) or None), code=c.code)
+        out.append(item)
+    return jsonify(out)
+
+
+@bp.get("/activities/<int:activity_id>/qr.<fmt>")
+@api_roles("admin", "city", "commune", "viewer")
+def activity_qr(activity_id: int, fmt: str):
+    """The poster QR of the self check-in address, PNG or SVG."""
+    activity = _activity(activity_id)
+    if activity is None or fmt not in ("png", "svg"):
+        return json_error(404)
+    url = current_checkin_url(activity)
+    db.session.commit()
+    if fmt == "png":
+        return send_file(io.BytesIO(qr_png(url)), mimetype="image/png")
+    return send_file(io.BytesIO(qr_svg(url)), mimetype="image/svg+xml")

@@ -1,0 +1,24 @@
+"""The one place that builds the public check-in address printed in a poster's QR (SPEC §5, §12)."""
+
+from flask import current_app, request
+
+from app.activities.kinds import QR_KINDS
+
+
+def public_base_url() -> str:
+    """The address residents' phones reach: PUBLIC_BASE_URL, else the one this request came to."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+
+
+def checkin_url(activity, base_url: str, secret_key: str) -> str | None:
+    """`<base>/c/<signed token>` of a QR-capable activity (gives it a QR nonce if it has none), else None."""
+    from app.checkin.services import poster_token
+
+    if activity.kind not in QR_KINDS or activity.id is None:
+        return None
+    return f"{base_url.rstrip('/')}/c/{poster_token(activity, secret_key)}"
+
+
+def current_checkin_url(activity) -> str | None:
+    """The check-in address of an activity for the current request's app."""
+    return checkin_url(activity, public_base_url(), current_app.config["SECRET_KEY"])

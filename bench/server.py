@@ -1,0 +1,60 @@
+"""Start gunicorn on a free loopback port for live tests and benchmarks (bounded, always stopped)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A free TCP port on `host`."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready_path: str = "/login",
+             timeout: float = 30.0, host: str = "127.0.0.1"):
+    """Serve `app_spec` (e.g. "wsgi:app") with gunicorn on `host`; yield the port; stop it on exit."""
+    port = free_port(host)
+    cmd = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"{host}:{port}",
+           "--backlog", "2048", "--graceful-timeout", "5", "--log-level", "warning", app_spec]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("gunicorn exited: " + proc.stderr.read()[-2000:])
+            conn = http.client.HTTPConnection(host, port, timeout=2)
+            try:
+                conn.request("GET", ready_path)
+                response = conn.getresponse()
+                response.read()
+                response.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+            finally:
+                conn.close()
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
