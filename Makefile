@@ -44,6 +44,6 @@ clean:
 	rm -rf $(VENV) instance/*.db instance/*.db-* .pytest_cache
 
 translations: setup ## extract the Vietnamese source strings, update and compile the English catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/lantoa-messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o /tmp/lantoa-messages.pot .
 	$(BIN)/pybabel update -i /tmp/lantoa-messages.pot -d app/translations -w 120
 	$(BIN)/pybabel compile -d app/translations
