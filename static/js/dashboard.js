@@ -9,7 +9,7 @@
   var pct = new Intl.NumberFormat("vi-VN", { style: "percent", maximumFractionDigits: 1 });
   function ddmm(iso) { var p = iso.split("-"); return p[2] + "/" + p[1]; }
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
-  Chart.defaults.animation = { duration: 300 };
+  Chart.defaults.animation = false;  // numbers, not motion; also makes printing and screenshots exact
 
   var duties = document.getElementById("duties-chart");
   if (duties) {
