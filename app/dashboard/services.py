@@ -119,19 +119,26 @@ def _status_count(status: str):
     return func.coalesce(func.sum(case((Activity.status == status, 1), else_=0)), 0).cast(Integer)
 
 
-def activity_totals(start: date, end: date, by: str = "kind", commune_id: int | None = None,
+GROUP_KEYS = {"kind": Activity.kind, "commune": Activity.commune_id, "day": Activity.evidence_date}
+
+
+def activity_totals(start: date, end: date, by: str | tuple[str, ...] = "kind", commune_id: int | None = None,
                     session=None) -> dict[object, dict[str, int]]:
-    """Activities (held / planned / cancelled) and results of held ones by kind or by commune id, for
-    evidence dates in [start, end], optionally of one commune: one GROUP BY query (TOTAL_FIELDS per key)."""
+    """Activities (held / planned / cancelled) and results of held ones grouped by kind, commune id or day (or a
+    tuple of them), for evidence dates in [start, end], optionally of one commune: one GROUP BY query."""
     session = session or db.session
-    key = {"kind": Activity.kind, "commune": Activity.commune_id}[by]
+    names = (by,) if isinstance(by, str) else tuple(by)
+    keys = [GROUP_KEYS[name] for name in names]
     columns = [_status_count("held"), _status_count("planned"), _status_count("cancelled"), attendance_totals(),
                _result_total("consultations"), _result_total("new_bhyt"), _result_total("new_bhxh")]
-    stmt = select(key, *columns).where(Activity.evidence_date >= start, Activity.evidence_date <= end)
+    stmt = select(*keys, *columns).where(Activity.evidence_date >= start, Activity.evidence_date <= end)
     if commune_id is not None:
         stmt = stmt.where(Activity.commune_id == commune_id)
-    rows = session.execute(stmt.group_by(key)).all()
-    return {k: dict(zip(TOTAL_FIELDS, (int(v or 0) for v in values), strict=True)) for k, *values in rows}
+    out = {}
+    for row in session.execute(stmt.group_by(*keys)).all():
+        key = row[0] if len(keys) == 1 else tuple(row[:len(keys)])
+        out[key] = dict(zip(TOTAL_FIELDS, (int(v or 0) for v in row[len(keys):]), strict=True))
+    return out
 
 
 def kind_rows(totals: dict[str, dict[str, int]]) -> tuple[list[dict], dict[str, int]]:
@@ -219,30 +226,32 @@ def campaign_dashboard(slug: str, as_of: date, commune_id: int | None = None, tr
     submissions = loader.load_submissions(campaign.id, as_of)
     matrix = evaluate(spec, communes, activities, submissions, as_of)
     period_end = min(as_of, campaign.end)
-    if commune_id is None:
-        totals = activity_totals(campaign.start, period_end, by="kind") if period_end >= campaign.start else {}
-    else:  # a commune sees its plans too: the whole period
-        totals = activity_totals(campaign.start, campaign.end, by="kind", commune_id=commune_id)
-    kinds, kinds_total = kind_rows(totals)
-    timeline = daily_timeline(campaign.start, campaign.end, as_of, commune_id) if commune_id is None else []
+    # One aggregate by day and kind over the whole period serves the totals by kind and the daily timeline.
+    per_day_kind = activity_totals(campaign.start, campaign.end, by=("day", "kind"), commune_id=commune_id)
+    last_day = campaign.end if commune_id is not None else period_end  # a commune sees its plans too
+    by_kind: dict[str, dict[str, int]] = {}
+    for (day, kind), values in per_day_kind.items():
+        if day <= last_day:
+            acc = by_kind.setdefault(kind, dict.fromkeys(TOTAL_FIELDS, 0))
+            for f in TOTAL_FIELDS:
+                acc[f] += values[f]
+    kinds, kinds_total = kind_rows(by_kind)
+    timeline = daily_timeline(campaign.start, campaign.end, as_of, per_day_kind) if commune_id is None else []
     points = completion_trend(campaign, matrix, communes, activities, submissions) if trend else []
     return CampaignDashboard(campaign, matrix, period_end, kinds, kinds_total, timeline, points)
 
 
-def daily_timeline(start: date, end: date, as_of: date, commune_id: int | None = None) -> list[dict]:
-    """Activities per day over the period (one query): held up to as_of, and planned (or held after as_of,
-    which was still a plan on that day)."""
-    stmt = (select(Activity.evidence_date, Activity.status, func.count())
-            .where(Activity.evidence_date >= start, Activity.evidence_date <= end,
-                   Activity.status.in_(("held", "planned")))
-            .group_by(Activity.evidence_date, Activity.status))
-    if commune_id is not None:
-        stmt = stmt.where(Activity.commune_id == commune_id)
-    per_day = {}
-    for day, status, n in db.session.execute(stmt):
-        held = status == "held" and day <= as_of
+def daily_timeline(start: date, end: date, as_of: date, per_day_kind: dict) -> list[dict]:
+    """Activities per day over the period, from the day × kind aggregate: held up to as_of, and planned (or
+    held after as_of, which was still a plan on that day)."""
+    per_day: dict[date, dict[str, int]] = {}
+    for (day, _kind), values in per_day_kind.items():
         slot = per_day.setdefault(day, {"held": 0, "planned": 0})
-        slot["held" if held else "planned"] += n
+        if day <= as_of:
+            slot["held"] += values["held"]
+            slot["planned"] += values["planned"]
+        else:
+            slot["planned"] += values["held"] + values["planned"]
     days = []
     day = start
     while day <= end:
