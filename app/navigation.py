@@ -27,6 +27,7 @@ class NavItem:
 NAV = (
     NavItem("main.index", _l("Trang chủ"), "bi-house", ("admin", "city", "commune", "viewer")),
     NavItem("dashboard.city", _l("Bảng điều khiển"), "bi-speedometer2", ("admin", "city", "viewer")),
+    NavItem("dashboard.commune", _l("Bảng điều khiển"), "bi-speedometer2", ("commune",)),
     NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event", ("admin", "city", "commune", "viewer")),
     NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", ("admin", "city", "commune", "viewer")),
     NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),

@@ -1,16 +1,106 @@
-"""Dashboard pages: targets against actuals (the campaign dashboards come with the compliance engine)."""
+"""Dashboard pages: the city and commune campaign dashboards (SPEC §4), targets against actuals (§9)."""
 
 from io import BytesIO
 
-from flask import flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
 
+from app.activities.kinds import parse_date
 from app.auth.access import role_required
+from app.campaigns.routes import STATUS_ICONS
+from app.compliance.engine import STATUS_LABELS_VI, STATUSES
 from app.dashboard import bp
 from app.dashboard.forms import ActualForm
-from app.dashboard.services import record_actual, targets_table
+from app.dashboard.services import (
+    campaign_dashboard,
+    commune_next_deadline,
+    default_campaign_slug,
+    list_campaigns,
+    record_actual,
+    targets_table,
+)
 from app.extensions import db
-from app.formatting import today_local
+from app.formatting import fmt_date, today_local
+
+CITY_ROLES = ("admin", "city", "viewer")
+BAD_DATE = "Ngày xem số liệu không hợp lệ (định dạng dd/mm/yyyy); đang hiển thị số liệu hôm nay."
+BAD_CAMPAIGN = "Không tìm thấy chiến dịch đã chọn; đang hiển thị chiến dịch gần nhất."
+
+
+def _selection():
+    """The campaigns, the chosen slug and as-of date from the query string, and Vietnamese messages for
+    bad input (a bad value falls back to its default, never an error page)."""
+    campaigns = list_campaigns()
+    today = today_local()
+    errors = {}
+    raw_date = (request.args.get("as_of") or "").strip()[:20]
+    as_of = parse_date(raw_date) if raw_date else today
+    if as_of is None or not 2000 <= as_of.year <= 2100:
+        errors["as_of"], as_of = BAD_DATE, today
+    slug = (request.args.get("campaign") or "").strip()[:64]
+    if slug and slug not in {c.slug for c in campaigns}:
+        errors["campaign"], slug = BAD_CAMPAIGN, ""
+    slug = slug or default_campaign_slug(campaigns, today)
+    return campaigns, slug, as_of, errors
+
+
+@bp.context_processor
+def _status_words():
+    return {"status_labels": STATUS_LABELS_VI, "status_icons": STATUS_ICONS, "statuses": STATUSES}
+
+
+@bp.route("/dashboard")
+@login_required
+def city():
+    """City dashboard (SPEC §4): KPIs, duties by status, city requirements, totals, timeline, trend, laggards."""
+    if current_user.role == "commune":
+        return redirect(url_for("dashboard.commune", **request.args))
+    if current_user.role not in CITY_ROLES:
+        abort(403)
+    campaigns, slug, as_of, errors = _selection()
+    try:
+        board = campaign_dashboard(slug, as_of)
+    except LookupError:
+        abort(404)
+    return render_template("dashboard/city.html", board=board, campaigns=campaigns, slug=slug, as_of=as_of,
+                           as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis)
+
+
+@bp.route("/dashboard/commune")
+@login_required
+def commune():
+    """A commune's own dashboard: its duties with status, next deadline, its activities and results."""
+    if current_user.role != "commune":
+        return redirect(url_for("dashboard.city", **request.args))
+    unit = current_user.commune
+    if unit is None:
+        abort(403)
+    campaigns, slug, as_of, errors = _selection()
+    try:
+        board = campaign_dashboard(slug, as_of, commune_id=unit.id, trend=False)
+    except LookupError:
+        abort(404)
+    row = board.matrix.row(unit.code)
+    duties = [(duty, cell) for duty, cell in zip(board.matrix.campaign.duties, row.cells, strict=True)]
+    return render_template("dashboard/commune.html", board=board, campaigns=campaigns, slug=slug, as_of=as_of,
+                           as_of_text=fmt_date(as_of), errors=errors, unit=unit, row=row, duties=duties,
+                           next_deadline=commune_next_deadline(board.matrix, unit.code))
+
+
+@bp.route("/dashboard.xlsx")
+@role_required(*CITY_ROLES)
+def city_xlsx():
+    """The city dashboard's numbers as Excel: one sheet per chart and table, same selection as the page."""
+    from app.dashboard.exports import dashboard_workbook
+
+    _, slug, as_of, _ = _selection()
+    try:
+        board = campaign_dashboard(slug, as_of)
+    except LookupError:
+        abort(404)
+    return send_file(BytesIO(dashboard_workbook(board)), as_attachment=True,
+                     download_name=f"bang-dieu-khien-{slug}-{as_of.isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.route("/targets", methods=["GET", "POST"])

@@ -1,11 +1,24 @@
-"""Queries behind the dashboards: targets against actuals, enrolments recorded at activities."""
+"""Queries behind the dashboards: campaign completion (SPEC §4), activity totals, targets against actuals (§9).
 
-from sqlalchemy import extract, func, select
+Every dashboard is built in a constant number of SQL queries, whatever the number of communes or
+activities: the compliance loader once, then GROUP BY aggregates; the trend replays the engine in memory.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Integer, case, extract, func, select
 
 from app import data
+from app.activities.kinds import KINDS
+from app.compliance import loader
+from app.compliance.engine import Matrix, evaluate
 from app.extensions import db
-from app.models import Activity, Target, TargetActual
+from app.models import Activity, Campaign, ComplianceSnapshot, Target, TargetActual
 from app.models.audit import record
+
+DEFAULT_CAMPAIGN = "bhyt-day-2026"
+TOTAL_FIELDS = ("held", "planned", "cancelled", "attendees", "consultations", "new_bhyt", "new_bhxh")
 
 
 def targets_table() -> list[dict]:
@@ -79,4 +92,216 @@ def actuals_history(metric: str) -> list[tuple[int, int, float]]:
     ).all()]
 
 
-__all__ = ["actuals_history", "enrolments_by_year", "record_actual", "targets_table"]
+
+
+# --- Activity totals: ONE aggregate, shared by the dashboards and the period report (SPEC §6.6) ---------------
+
+
+def _held_sum(per_activity):
+    """SUM of a per-activity number over held activities only (only held activities are evidence, SPEC §3)."""
+    return func.coalesce(func.sum(case((Activity.status == "held", per_activity), else_=0)), 0)
+
+
+def attendance_totals():
+    """The attendees column of the aggregate (SPEC §3): extra_attendees + check-ins of each held activity."""
+    from app.models import CheckIn
+
+    checkins = (select(func.count(CheckIn.id)).where(CheckIn.activity_id == Activity.id)
+                .correlate(Activity).scalar_subquery())
+    per_activity = func.coalesce(Activity.results["extra_attendees"].as_integer(), 0) + checkins
+    return _held_sum(per_activity)
+
+
+def _result_total(key: str):
+    """SUM of one whole-number result over held activities."""
+    return _held_sum(func.coalesce(Activity.results[key].as_integer(), 0))
+
+
+def _status_count(status: str):
+    """How many activities of the group have this status."""
+    return func.coalesce(func.sum(case((Activity.status == status, 1), else_=0)), 0).cast(Integer)
+
+
+GROUP_KEYS = {"kind": Activity.kind, "commune": Activity.commune_id, "day": Activity.evidence_date}
+
+
+def activity_totals(start: date, end: date, by: str | tuple[str, ...] = "kind", commune_id: int | None = None,
+                    session=None) -> dict[object, dict[str, int]]:
+    """Activities (held / planned / cancelled) and results of held ones grouped by kind, commune id or day (or a
+    tuple of them), for evidence dates in [start, end], optionally of one commune: one GROUP BY query."""
+    session = session or db.session
+    names = (by,) if isinstance(by, str) else tuple(by)
+    keys = [GROUP_KEYS[name] for name in names]
+    columns = [_status_count("held"), _status_count("planned"), _status_count("cancelled"), attendance_totals(),
+               _result_total("consultations"), _result_total("new_bhyt"), _result_total("new_bhxh")]
+    stmt = select(*keys, *columns).where(Activity.evidence_date >= start, Activity.evidence_date <= end)
+    if commune_id is not None:
+        stmt = stmt.where(Activity.commune_id == commune_id)
+    out = {}
+    for row in session.execute(stmt.group_by(*keys)).all():
+        key = row[0] if len(keys) == 1 else tuple(row[:len(keys)])
+        out[key] = dict(zip(TOTAL_FIELDS, (int(v or 0) for v in row[len(keys):]), strict=True))
+    return out
+
+
+def kind_rows(totals: dict[str, dict[str, int]]) -> tuple[list[dict], dict[str, int]]:
+    """Totals by kind in the order of SPEC §3 (kinds with nothing left out), and their sum."""
+    rows = [{"kind": k, "label": KINDS[k].label, **totals[k]} for k in KINDS if k in totals]
+    rows += [{"kind": k, "label": k, **v} for k, v in totals.items() if k not in KINDS]
+    return rows, {f: sum(r[f] for r in rows) for f in TOTAL_FIELDS}
+
+
+# --- Campaign dashboards (SPEC §4) ---------------------------------------------------------------------------
+
+
+def list_campaigns() -> list[Campaign]:
+    """Every campaign, newest period first (one query)."""
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.start.desc())))
+
+
+def default_campaign_slug(campaigns: list[Campaign], today: date) -> str:
+    """The active campaign nearest to today (running ones first), else bhyt-day-2026."""
+    def distance(c):
+        return 0 if c.start <= today <= c.end else min(abs((c.start - today).days), abs((today - c.end).days))
+
+    active = [c for c in campaigns if c.active]
+    if not active:
+        return DEFAULT_CAMPAIGN
+    return min(active, key=lambda c: (distance(c), c.start)).slug
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Completion of the whole matrix at the end of one day."""
+
+    day: date
+    completed_rate: float
+    on_time_rate: float
+    source: str  # "snapshot" (nightly job) or "replay" (engine re-run over the same facts)
+
+
+@dataclass(frozen=True)
+class CampaignDashboard:
+    """Everything the campaign dashboards show, computed once for a campaign and an as-of date."""
+
+    campaign: Campaign
+    matrix: Matrix
+    period_end: date  # last day counted in the totals: min(as_of, end of the campaign)
+    kinds: list[dict]
+    kinds_total: dict[str, int]
+    timeline: list[dict]
+    trend: list[TrendPoint]
+
+    @property
+    def kpis(self) -> dict:
+        """The headline numbers (SPEC §4.3): communes fully done (on time / at all), rates, overdue, next deadline."""
+        s = self.matrix.summary
+        on_time_all = sum(1 for row in self.matrix.rows if row.counts["done"] == row.total)
+        next_deadline = s["next_deadline"]
+        return {
+            "communes": s["communes"], "cells": s["cells"],
+            "communes_all_on_time": on_time_all, "communes_all_done": s["communes_all_done"],
+            "on_time_rate": s["on_time_rate"], "completed": s["completed"],
+            "completed_rate": s["completed"] / s["cells"] if s["cells"] else 0.0,
+            "done": s["done"], "overdue": s["overdue"], "next_deadline": next_deadline,
+            "days_to_deadline": (next_deadline - self.matrix.as_of).days if next_deadline else None,
+        }
+
+    @property
+    def duties(self) -> list[dict]:
+        """Per duty: its number, text and count of communes in each status."""
+        return [{"no": d.no, "text": d.text, **self.matrix.duty_totals[d.no]} for d in self.matrix.campaign.duties]
+
+    def laggards(self, n: int = 10) -> list:
+        """The communes furthest behind: fewest duties completed, then most overdue, then by code."""
+        return sorted(self.matrix.rows, key=lambda r: (r.completed, -r.counts["overdue"], r.commune.code))[:n]
+
+
+def campaign_dashboard(slug: str, as_of: date, commune_id: int | None = None, trend: bool = True) -> CampaignDashboard:
+    """The matrix, totals by kind, daily timeline and completion trend of a campaign as of a date, in a
+    constant number of queries; LookupError if the campaign is unknown. `commune_id` narrows the totals."""
+    campaign = loader.load_campaign(slug)
+    if campaign is None:
+        raise LookupError(slug)
+    spec = loader.campaign_spec(campaign)
+    communes, code_by_id = loader.load_communes()
+    activities = loader.load_activities(spec, as_of, code_by_id)
+    submissions = loader.load_submissions(campaign.id, as_of)
+    matrix = evaluate(spec, communes, activities, submissions, as_of)
+    period_end = min(as_of, campaign.end)
+    # One aggregate by day and kind over the whole period serves the totals by kind and the daily timeline.
+    per_day_kind = activity_totals(campaign.start, campaign.end, by=("day", "kind"), commune_id=commune_id)
+    last_day = campaign.end if commune_id is not None else period_end  # a commune sees its plans too
+    by_kind: dict[str, dict[str, int]] = {}
+    for (day, kind), values in per_day_kind.items():
+        if day <= last_day:
+            acc = by_kind.setdefault(kind, dict.fromkeys(TOTAL_FIELDS, 0))
+            for f in TOTAL_FIELDS:
+                acc[f] += values[f]
+    kinds, kinds_total = kind_rows(by_kind)
+    timeline = daily_timeline(campaign.start, campaign.end, as_of, per_day_kind) if commune_id is None else []
+    points = completion_trend(campaign, matrix, communes, activities, submissions) if trend else []
+    return CampaignDashboard(campaign, matrix, period_end, kinds, kinds_total, timeline, points)
+
+
+def daily_timeline(start: date, end: date, as_of: date, per_day_kind: dict) -> list[dict]:
+    """Activities per day over the period, from the day × kind aggregate: held up to as_of, and planned (or
+    held after as_of, which was still a plan on that day)."""
+    per_day: dict[date, dict[str, int]] = {}
+    for (day, _kind), values in per_day_kind.items():
+        slot = per_day.setdefault(day, {"held": 0, "planned": 0})
+        if day <= as_of:
+            slot["held"] += values["held"]
+            slot["planned"] += values["planned"]
+        else:
+            slot["planned"] += values["held"] + values["planned"]
+    days = []
+    day = start
+    while day <= end:
+        days.append({"day": day, **per_day.get(day, {"held": 0, "planned": 0})})
+        day += timedelta(days=1)
+    return days
+
+
+def completion_trend(campaign: Campaign, matrix: Matrix, communes, activities, submissions) -> list[TrendPoint]:
+    """% of cells completed and on time, each day from the start to as_of (or the end): the nightly snapshot
+    where there is one, else the engine replayed as of that day over the facts already loaded (no query per day).
+
+    The facts loaded for as_of are a superset of those of any earlier day, and the engine ignores what
+    happened after its own as_of, so a replay equals load_matrix(slug, day).
+    """
+    as_of = matrix.as_of
+    last = min(as_of, campaign.end)
+    if last < campaign.start:
+        return []
+    snapshots = {day: summary for day, summary in db.session.execute(
+        select(ComplianceSnapshot.day, ComplianceSnapshot.summary).where(
+            ComplianceSnapshot.campaign_slug == campaign.slug,
+            ComplianceSnapshot.day >= campaign.start, ComplianceSnapshot.day <= last))}
+    points = []
+    day = campaign.start
+    while day <= last:
+        summary = snapshots.get(day) if day != as_of else None
+        if summary and summary.get("cells"):
+            cells = summary["cells"]
+            points.append(TrendPoint(day, (summary["done"] + summary["late"]) / cells, summary["done"] / cells,
+                                     "snapshot"))
+        else:
+            m = matrix if day == as_of else evaluate(matrix.campaign, communes, activities, submissions, day)
+            cells = m.summary["cells"]
+            points.append(TrendPoint(day, m.summary["completed"] / cells if cells else 0.0,
+                                     m.summary["on_time_rate"], "replay"))
+        day += timedelta(days=1)
+    return points
+
+
+def commune_next_deadline(matrix: Matrix, code: str) -> date | None:
+    """The commune's next deadline: the earliest window end, on or after as_of, of a duty it has not met yet."""
+    row = matrix.row(code)
+    upcoming = [c.deadline for c in row.cells if not c.completed and c.deadline and c.deadline >= matrix.as_of]
+    return min(upcoming, default=None)
+
+
+__all__ = ["activity_totals", "actuals_history", "attendance_totals", "campaign_dashboard", "commune_next_deadline",
+           "completion_trend", "daily_timeline", "default_campaign_slug", "enrolments_by_year", "kind_rows",
+           "list_campaigns", "record_actual", "targets_table"]

@@ -11,7 +11,6 @@ from app.reports.common import CITY_LEVEL, city_header, commune_header, kind_lab
 from app.reports.frame import DocHeader, build_pdf, content_width, field, para, table
 from app.reports.text import fmt_date, fmt_int
 
-SUMS = ("extra_attendees", "consultations", "new_bhyt", "new_bhxh")
 WHOLE_CITY = "Toàn thành phố"
 
 
@@ -73,38 +72,29 @@ def period_title(start: dt.date, end: dt.date) -> str:
 
 def period_report_data(session, start: dt.date, end: dt.date, commune_id: int | None = None, *,
                        issued_on: dt.date | None = None) -> PeriodReportData:
-    """Rows by kind and by commune from the Activity table: four queries whatever the range (GROUP BY)."""
-    from sqlalchemy import Integer, case, func, select
+    """Rows by kind and by commune from the Activity table: four queries whatever the range (GROUP BY).
 
+    The aggregate is the dashboards' own (app.dashboard.services.activity_totals), so the two never disagree.
+    """
+    from sqlalchemy import select
+
+    from app.dashboard.services import TOTAL_FIELDS, activity_totals
     from app.formatting import today_local
-    from app.models import Activity, City, Commune
-
-    def summed(key):
-        held = Activity.status == "held"
-        return func.coalesce(func.sum(case((held, Activity.results[key].as_integer()), else_=0)), 0)
-
-    def counted(status):
-        return func.coalesce(func.sum(case((Activity.status == status, 1), else_=0)), 0).cast(Integer)
-
-    columns = [counted("held"), counted("planned"), counted("cancelled"), *(summed(k) for k in SUMS)]
-    where = [Activity.evidence_date >= start, Activity.evidence_date <= end]
-    if commune_id is not None:
-        where.append(Activity.commune_id == commune_id)
+    from app.models import City, Commune
 
     def row(label, values):
-        held, planned, cancelled, extra, consultations, new_bhyt, new_bhxh = (int(v or 0) for v in values)
-        return PeriodRow(label, held, planned, cancelled, extra, consultations, new_bhyt, new_bhxh)
+        return PeriodRow(label, *(values[f] for f in TOTAL_FIELDS))
 
-    by_kind_raw = {k: row(kind_label(k), v) for k, *v in session.execute(
-        select(Activity.kind, *columns).where(*where).group_by(Activity.kind)).all()}
+    by_kind_raw = {k: row(kind_label(k), v)
+                   for k, v in activity_totals(start, end, by="kind", commune_id=commune_id, session=session).items()}
     by_kind = tuple(by_kind_raw[k] for k in KINDS if k in by_kind_raw)
     by_kind += tuple(v for k, v in by_kind_raw.items() if k not in KINDS)
-    per_commune = {cid: v for cid, *v in session.execute(
-        select(Activity.commune_id, *columns).where(*where).group_by(Activity.commune_id)).all()}
+    per_commune = activity_totals(start, end, by="commune", commune_id=commune_id, session=session)
+    empty = dict.fromkeys(TOTAL_FIELDS, 0)
     units = select(Commune.id, Commune.name).order_by(Commune.code)
     if commune_id is not None:
         units = units.where(Commune.id == commune_id)
-    by_commune = [row(name, per_commune.get(cid, (0,) * 7)) for cid, name in session.execute(units).all()]
+    by_commune = [row(name, per_commune.get(cid, empty)) for cid, name in session.execute(units).all()]
     if commune_id is None and None in per_commune:
         by_commune.append(row(CITY_LEVEL, per_commune[None]))
     city = session.scalars(select(City).limit(1)).one()

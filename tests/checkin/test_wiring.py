@@ -61,3 +61,15 @@ def test_other_commune_gets_404_for_attendance_pdf(client, make_user, login, api
     login(other)
     assert client.get(f"/activities/{activity.id}/attendance.pdf").status_code == 404
     assert client.get(f"/api/v1/activities/{activity.id}/attendance.pdf", headers=api_token(other)).status_code == 404
+
+
+def test_checkins_count_as_attendees_in_dashboard_and_period_totals(make_user, db):
+    from datetime import date
+
+    from app.dashboard.services import activity_totals
+
+    user = make_user("commune", commune_code="11311")
+    activity = make_activity(user, "fair")  # held on 01/7/2026, extra_attendees 40
+    _checked_in(activity)
+    totals = activity_totals(date(2026, 7, 1), date(2026, 7, 1), by="kind")
+    assert totals["fair"]["attendees"] == 43

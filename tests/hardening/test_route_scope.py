@@ -47,6 +47,9 @@ RULES: dict[str, object] = {
     "admin.reset_password": POST,
     "dashboard.targets": CITY,
     "dashboard.targets_xlsx": CITY,
+    "dashboard.city": ALL,  # a commune user is sent to /dashboard/commune
+    "dashboard.commune": ALL,  # city roles are sent to /dashboard
+    "dashboard.city_xlsx": CITY,
     "activities.list_activities": ALL,
     "activities.calendar": ALL,
     "activities.export_xlsx": ALL,
