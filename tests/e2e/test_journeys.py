@@ -126,6 +126,8 @@ def test_city_officer_filters_overdue_opens_evidence_and_exports_excel(tab, make
     statuses = tab.locator("td[data-cell$='-3']").evaluate_all("cells => cells.map(c => c.dataset.status)")
     assert len(statuses) == 113 and set(statuses) == {"overdue"}
     overdue_cell = tab.locator("td[data-cell='11948-3']")
+    # The status colours come from static/css/app.css (an inline <style> would be blocked by the CSP).
+    assert overdue_cell.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(253, 226, 225)"
     overdue_cell.locator("summary").click()
     assert "Đã quá hạn 01/07/2026" in overdue_cell.inner_text()
 
