@@ -45,6 +45,12 @@ def commune(code: str):
     return render_template("main/commune.html", unit=unit, staff=staff, kind_labels=KIND_LABELS)
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers (and Chromium's PDF viewer) ask for /favicon.ico whatever the page declares."""
+    return redirect(url_for("static", filename="favicon.svg"))
+
+
 @bp.route("/lang/<code>")
 def set_language(code: str):
     """Switch the interface language (Vietnamese or English) and come back."""

@@ -36,7 +36,7 @@ def test_production_cookies_are_secure():
 
 
 def test_no_template_needs_unsafe_inline():
-    """The CSP forbids inline script, event-handler attributes and style attributes: no template may use them."""
+    """The CSP forbids inline script, event-handler attributes, style attributes and <style> blocks: no template may use them."""
     import re
     from pathlib import Path
 
@@ -44,7 +44,8 @@ def test_no_template_needs_unsafe_inline():
     offenders = []
     for path in root.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        for pattern in (r"\sstyle=\"", r"\son[a-z]+=\"", r"<script(?![^>]*\b(src=|type=\"application/json\"|nonce=))[^>]*>"):
+        for pattern in (r"\sstyle=\"", r"\son[a-z]+=\"", r"<script(?![^>]*\b(src=|type=\"application/json\"|nonce=))[^>]*>",
+                        r"<style(?![^>]*\bnonce=)[^>]*>"):
             for match in re.finditer(pattern, text):
                 offenders.append(f"{path.relative_to(root)}: {match.group(0).strip()}")
     assert offenders == []

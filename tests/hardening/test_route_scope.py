@@ -40,6 +40,7 @@ RULES: dict[str, object] = {
     "main.communes": CITY,
     "main.commune": ALL,
     "main.set_language": EVERYONE,
+    "main.favicon": EVERYONE,
     "admin.users": ADMIN,
     "admin.new_user": ADMIN,
     "admin.edit_user": ADMIN,
