@@ -40,8 +40,13 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
     PER_PAGE = 25
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Several gunicorn processes or machines must count together: REDIS_URL (redis://host:6379/0) is shared.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis unreachable: serve without rate limits rather than refuse check-ins (logged by Flask-Limiter).
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Behind nginx: how many proxies set X-Forwarded-For/-Proto/-Host (rate limits count per real client IP).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     SMTP_USER = os.environ.get("SMTP_USER", "")

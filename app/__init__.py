@@ -25,6 +25,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if hasattr(config_class, "validate"):
         config_class.validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
     _register_blueprints(app)

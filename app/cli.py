@@ -1,4 +1,4 @@
-"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token, compliance, campaigns."""
+"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token, compliance, campaigns, backup."""
 
 import json
 from datetime import date
@@ -86,6 +86,43 @@ def register(app: Flask) -> None:
     from app.scheduler.cli import register as register_scheduler
 
     register_scheduler(app)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Ghi đè tệp đã có mà không hỏi.")
+    def backup_command(path, yes):
+        """Back up the whole database to PATH (SQLite: online backup API; PostgreSQL: pg_dump -Fc)."""
+        import os
+
+        from app.backup import BackupError, backup
+
+        if os.path.exists(path) and not yes:
+            click.confirm(f"{path} đã có. Ghi đè?", abort=True)
+        try:
+            target = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Đã sao lưu cơ sở dữ liệu vào {target} ({target.stat().st_size:,} bytes).")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Khôi phục mà không hỏi xác nhận.")
+    def restore_command(path, yes):
+        """Replace the database's contents with the backup at PATH (asks to confirm unless --yes)."""
+        from app.backup import BackupError, restore
+
+        url = db.engine.url
+        if not yes:
+            click.confirm(f"Toàn bộ dữ liệu hiện tại của {url.render_as_string(hide_password=True)} "
+                          f"sẽ bị thay bằng bản sao lưu {path}. Tiếp tục?", abort=True)
+        db.session.remove()
+        db.engine.dispose()  # our own pooled connections must not hold locks the restore needs
+        try:
+            restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Đã khôi phục cơ sở dữ liệu từ {path}.")
+
     @app.cli.command("compliance")
     @click.argument("slug")
     @click.option("--as-of", "as_of", default=None, help="YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")

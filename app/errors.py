@@ -1,6 +1,7 @@
-"""Error pages in Vietnamese, JSON errors for the API; a 500 rolls the session back."""
+"""Error pages in Vietnamese, JSON errors for the API; a 500 rolls the session back; a lost database is a 503."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -16,8 +17,10 @@ MESSAGES_VI = {
     422: "Dữ liệu không hợp lệ.",
     429: "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
     500: "Đã có lỗi xảy ra phía máy chủ. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại.",
-    503: "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.",
+    503: "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Dữ liệu vừa gửi chưa được lưu; "
+         "vui lòng thử lại sau ít giây.",
 }
+RETRY_AFTER_SECONDS = 5
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
          429: "rate_limited", 500: "server_error", 503: "unavailable"}
@@ -36,6 +39,24 @@ def json_error(status: int, message: str | None = None, fields: dict | None = No
     return jsonify(body), status
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """True when the error means the database cannot be reached (refused, dropped, pool exhausted), not a bug."""
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and bool(exc.connection_invalidated)
+
+
+def unavailable_response():
+    """503 with a Vietnamese message and Retry-After; the HTML page needs no database (no menu, no bell)."""
+    if wants_json():
+        response, status = json_error(503)
+    else:
+        response, status = make_response(render_template("errors/unavailable.html", message=MESSAGES_VI[503])), 503
+    response.status_code = status
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def register(app: Flask) -> None:
     """Install the handlers."""
 
@@ -49,10 +70,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        db.session.rollback()
-        from sqlalchemy.exc import OperationalError
-        status = 503 if isinstance(exc, OperationalError) else 500
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: the pool invalidates it; nothing to roll back
+            app.logger.warning("rollback failed on %s", request.path)
+        if database_unavailable(exc):
+            app.logger.warning("database unavailable on %s: %s", request.path, str(exc).splitlines()[0][:200])
+            return unavailable_response()
         app.logger.exception("unhandled error on %s", request.path)
         if wants_json():
-            return json_error(status)
-        return render_template("errors/error.html", status=status, message=MESSAGES_VI[status]), status
+            return json_error(500)
+        return render_template("errors/error.html", status=500, message=MESSAGES_VI[500]), 500

@@ -59,6 +59,7 @@ def prepare(url: str) -> tuple[str, str]:
         raw = issue_token(user)
         db.session.commit()
         path = f"/api/v1/activities/{activity.id}/checkins"
+        db.session.remove()  # give the connection back before the pool goes, or it is dropped unclosed
         db.engine.dispose()
     return path, f"Bearer {raw}"
 

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,13 +30,17 @@ def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready
     port = free_port(host)
     cmd = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"{host}:{port}",
            "--backlog", "2048", "--graceful-timeout", "5", "--log-level", "warning", app_spec]
+    # stderr goes to a file, never an unread pipe: once a pipe's 64 KB fill up (a log line per 503 during
+    # a database outage), every worker blocks on its next log write and the server stops answering.
+    log = tempfile.TemporaryFile(mode="w+", prefix="gunicorn-", suffix=".log")
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=log, text=True)
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + proc.stderr.read()[-2000:])
+                log.seek(0)
+                raise RuntimeError("gunicorn exited: " + log.read()[-2000:])
             conn = http.client.HTTPConnection(host, port, timeout=2)
             try:
                 conn.request("GET", ready_path)
@@ -57,4 +62,4 @@ def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        proc.stderr.close()
+        log.close()

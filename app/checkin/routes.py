@@ -382,7 +382,8 @@ FIELD_LABELS = {"full_name": "Họ và tên", "phone": "Số điện thoại", "
 
 
 def _import_dir() -> str:
-    path = os.path.join(current_app.instance_path, "imports")
+    # Under UPLOAD_DIR (shared storage): the preview and the confirmation may reach different gunicorn machines.
+    path = os.path.join(current_app.config["UPLOAD_DIR"], "imports")
     os.makedirs(path, exist_ok=True)
     return path
 
