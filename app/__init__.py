@@ -6,7 +6,7 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import StrictJSONProvider, babel, csrf, db, limiter, login_manager, migrate
 from config import BASE_DIR, CONFIGS
 
 
@@ -52,6 +52,7 @@ def _select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
+    app.json = StrictJSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
