@@ -140,8 +140,9 @@ def test_submit_campaign_report_with_any_body(client, db, make_user, api_token, 
                                  b'{"results": {"consultations": Infinity}}', b"-Infinity"])
 def test_deeply_nested_or_non_standard_json_is_a_400_not_a_500(client, admin, api_token, raw):
     """Found by the fuzzer: 5 000 nested objects raised RecursionError (a 500); NaN/Infinity are not JSON."""
+    headers = api_token(admin)
     before = row_counts()
-    response = client.post("/api/v1/activities", data=raw, headers=api_token(admin), content_type="application/json")
+    response = client.post("/api/v1/activities", data=raw, headers=headers, content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "bad_request"
     assert row_counts() == before
