@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import StrictJSONProvider, babel, csrf, db, limiter, login_manager, migrate
+from app.routing import IdConverter
 from config import BASE_DIR, CONFIGS
 
 
@@ -27,6 +28,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
 
     from app import errors, formatting, navigation, security

@@ -15,6 +15,7 @@ from app.activities.services import (
 from app.api import bp
 from app.api.activities import MAX_PER_PAGE
 from app.compliance.engine import STATUSES as DUTY_STATUSES
+from app.routing import MAX_ID, MAX_PAGE
 
 PENDING = "x-lantoa-pending"  # documented in SPEC §12 but served by a feature still being built
 
@@ -40,7 +41,7 @@ PDF = {"description": "Tệp PDF.", "content": {"application/pdf": {"schema": {"
 PNG = {"description": "Ảnh PNG.", "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
 
 ACTIVITY_ID = {"name": "activity_id", "in": "path", "required": True,
-               "schema": {"type": "integer", "minimum": 1}, "description": "Mã hoạt động."}
+               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "description": "Mã hoạt động."}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64},
         "description": "Mã chiến dịch, ví dụ `bhyt-day-2026`, `thang-van-dong-2026`.", "example": "bhyt-day-2026"}
 DATE_QUERY = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
@@ -283,7 +284,7 @@ PATHS: dict = {
                        _query("from", DATE_QUERY, "Từ ngày (theo ngày minh chứng)."),
                        _query("to", DATE_QUERY, "Đến ngày."),
                        _query("campaign", {"type": "string"}, "Chỉ trong thời gian của chiến dịch này."),
-                       _query("page", {"type": "integer", "minimum": 1}, "Trang (từ 1)."),
+                       _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Trang (từ 1)."),
                        _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                               "Số dòng mỗi trang."),
                    ]),
@@ -342,7 +343,7 @@ PATHS: dict = {
         "read_notification", "Đánh dấu đã đọc một thông báo của người gọi.", "notifications",
         _responses("200", _json(_ref("Notification"), "Thông báo."), "404"),
         parameters=[{"name": "notification_id", "in": "path", "required": True,
-                     "schema": {"type": "integer", "minimum": 1}}])},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}])},
     "/campaigns": {"get": _op("list_campaigns", "Các chiến dịch, mới nhất trước, kèm nhiệm vụ.", "campaigns",
                               _responses("200", _json({"type": "array", "items": _ref("Campaign")},
                                                       "Danh sách.")))},

@@ -1,0 +1,21 @@
+"""URL pieces that must never reach the database out of range: ids and page numbers."""
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL int4); SQLite overflows past 2**63 with a 500
+MAX_PAGE = 100_000
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` limited to what an INTEGER column holds: a larger number is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def requested_page() -> int:
+    """`?page=` as a number in 1–MAX_PAGE (junk → 1, huge → MAX_PAGE), so the OFFSET stays in range."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), MAX_PAGE)

@@ -1,0 +1,33 @@
+"""Found by Schemathesis: ids and page numbers too large for the database were a 500 (SQLite OverflowError)."""
+
+import pytest
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("url", [f"/api/v1/activities/{HUGE}", f"/api/v1/activities/{HUGE}/report.pdf",
+                                 "/api/v1/activities/2147483648"])
+def test_api_id_beyond_an_integer_column_is_not_found(client, make_user, api_token, url):
+    response = client.get(url, headers=api_token(make_user("admin")))
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_api_notification_id_beyond_an_integer_column_is_not_found(client, make_user, api_token):
+    response = client.post(f"/api/v1/notifications/{HUGE}/read", headers=api_token(make_user("admin")))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("query", [f"page={HUGE}", "page=" + "9" * 5000, f"per_page={HUGE}", "page=0"])
+def test_api_page_out_of_range_is_a_422(client, make_user, api_token, query):
+    response = client.get(f"/api/v1/activities?{query}", headers=api_token(make_user("admin")))
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) & {"page", "per_page"}
+
+
+@pytest.mark.parametrize("url", [f"/activities?page={HUGE}", f"/notifications?page={HUGE}", f"/activities/{HUGE}",
+                                 f"/activities/{HUGE}/edit"])
+def test_pages_with_huge_numbers_answer_without_a_500(client, make_user, login, url):
+    login(make_user("admin"))
+    response = client.get(url)
+    assert response.status_code in (200, 404), (url, response.status_code)
