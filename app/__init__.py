@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import StrictJSONProvider, babel, csrf, db, limiter, login_manager, migrate
-from app.routing import IdConverter
+from app.routing import IdConverter, refuse_nul_characters
 from config import BASE_DIR, CONFIGS
 
 
@@ -29,6 +29,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.before_request(refuse_nul_characters)
     _register_blueprints(app)
 
     from app import errors, formatting, navigation, security

@@ -19,3 +19,18 @@ def requested_page() -> int:
     """`?page=` as a number in 1–MAX_PAGE (junk → 1, huge → MAX_PAGE), so the OFFSET stays in range."""
     page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in v for v in values if isinstance(v, str))
+
+
+def refuse_nul_characters():
+    """A NUL character in the path, query, form or JSON body is bad input (400): PostgreSQL text cannot store it."""
+    from flask import abort
+
+    if (_has_nul((request.view_args or {}).values()) or _has_nul(request.args.values())
+            or _has_nul(request.form.values())):
+        abort(400)
+    if request.is_json and (b"\\u0000" in request.get_data() or b"\x00" in request.get_data()):
+        abort(400)

@@ -31,3 +31,14 @@ def test_pages_with_huge_numbers_answer_without_a_500(client, make_user, login, 
     login(make_user("admin"))
     response = client.get(url)
     assert response.status_code in (200, 404), (url, response.status_code)
+
+
+@pytest.mark.parametrize("send", [
+    lambda c, h: c.get("/api/v1/campaigns/%00/compliance", headers=h),
+    lambda c, h: c.get("/api/v1/activities?kind=a%00", headers=h),
+    lambda c, h: c.post("/api/v1/activities", json={"title": "a\x00"}, headers=h),
+    lambda c, h: c.post("/login", data={"username": "\x00", "password": "x"}),
+])
+def test_a_nul_character_is_a_400(client, make_user, api_token, send):
+    """Found by the form fuzzer on PostgreSQL: text with NUL cannot be stored or compared there (was a 500)."""
+    assert send(client, api_token(make_user("admin"))).status_code == 400
