@@ -1,6 +1,7 @@
 """URL pieces that must never reach the database out of range: ids and page numbers."""
 
 from flask import request
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL int4); SQLite overflows past 2**63 with a 500
@@ -10,9 +11,12 @@ MAX_PAGE = 100_000
 class IdConverter(IntegerConverter):
     """`<int:…>` limited to what an INTEGER column holds: a larger number is simply not found (404)."""
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        """The number, or 404 (not a routing ValidationError, which would make Werkzeug answer 405)."""
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def requested_page() -> int:

@@ -250,7 +250,8 @@ def _responses(ok_status: str, ok: dict, *errors: str) -> dict:
     """An operation's responses: its success answer plus 401 (every call needs a token) and the given errors."""
     codes = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
              "409": "Conflict", "422": "Unprocessable"}
-    answer = {ok_status: ok, "401": _error("Unauthorized")}
+    # 400 everywhere: a NUL character in any path, query or body is refused before the view (app/routing.py)
+    answer = {ok_status: ok, "400": _error("BadRequest"), "401": _error("Unauthorized")}
     for status in errors:
         answer[status] = _error(codes[status])
     return answer
