@@ -6,7 +6,8 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import StrictJSONProvider, babel, csrf, db, limiter, login_manager, migrate
+from app.routing import IdConverter, refuse_nul_characters
 from config import BASE_DIR, CONFIGS
 
 
@@ -32,6 +33,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.before_request(refuse_nul_characters)
     _register_blueprints(app)
 
     from app import errors, formatting, navigation, security
@@ -57,6 +60,7 @@ def _select_locale() -> str:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
+    app.json = StrictJSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -1,5 +1,8 @@
 """Flask extensions, created unbound and initialised in the factory."""
 
+import json
+
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -24,6 +27,23 @@ class Base(DeclarativeBase):
     """Declarative base for every model."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request bodies are standard JSON: NaN/Infinity and nesting deep enough to exhaust the stack are bad input
+    (ValueError → 400 from `get_json`), never a 500."""
+
+    def loads(self, s, **kwargs):
+        """Parse JSON, refusing the non-standard constants and turning a RecursionError into a ValueError."""
+        kwargs.setdefault("parse_constant", _refuse_constant)
+        try:
+            return json.loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 db = SQLAlchemy(model_class=Base)

@@ -28,6 +28,7 @@ from app.formatting import local, today_local
 from app.models import Activity, Audience, Commune, Message, Photo
 from app.models.audit import AuditLog, record
 from app.models.types import utcnow
+from app.routing import requested_page
 
 WRITERS = ("admin", "city", "commune")
 MAX_EXPORT_ROWS = 100_000
@@ -72,7 +73,7 @@ def list_activities():
     """Activities with filters and pagination, in a constant number of queries (SPEC §3)."""
     filters = _filters()
     stmt = services.filtered_activities(current_user, **filters["query"])
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=current_app.config["PER_PAGE"],
+    page = db.paginate(stmt, page=requested_page(), per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=200)
     communes = []
     if current_user.role != "commune":

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.formatting import local
 from app.models import Activity, Commune
 from app.models.types import utcnow
+from app.routing import MAX_PAGE
 
 READERS = ("admin", "city", "commune", "viewer")
 WRITERS = ("admin", "city", "commune")
@@ -107,9 +108,9 @@ def list_activities_api():
         else:
             query["evidence_from"], query["evidence_to"] = spec.start, spec.end
     page, per_page = args.get("page", "1"), args.get("per_page", "50")
-    if not page.isdigit() or int(page) < 1:
-        fields["page"] = "Số trang phải là số nguyên ≥ 1."
-    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+    if not page.isdigit() or len(page) > 6 or not 1 <= int(page) <= MAX_PAGE:
+        fields["page"] = f"Số trang phải là số nguyên từ 1 đến {MAX_PAGE:,}.".replace(",", ".")
+    if not per_page.isdigit() or len(per_page) > 3 or not 1 <= int(per_page) <= MAX_PER_PAGE:
         fields["per_page"] = f"per_page phải trong khoảng 1–{MAX_PER_PAGE}."
     if fields:
         return json_error(422, "Tham số lọc không hợp lệ.", fields)

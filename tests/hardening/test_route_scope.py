@@ -117,6 +117,7 @@ RULES: dict[str, object] = {
     "api.list_checkins": TOKEN(ALL),
     "api.activity_qr": TOKEN(ALL),
     "api.communes": TOKEN(ALL),
+    "api.openapi": EVERYONE,  # the OpenAPI document is public
     "api.list_activities_api": TOKEN(ALL),
     "api.get_activity_api": TOKEN(ALL),
     "api.create_activity_api": TOKEN(ALL),  # same URL as the list: its GET is the list
