@@ -7,7 +7,7 @@ date could matter to one of the campaign's duties or city requirements.
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from app.compliance.engine import (
@@ -98,12 +98,16 @@ def load_activities(spec: CampaignSpec, as_of: date, code_by_id: dict[int, str] 
         return []
     if code_by_id is None:
         code_by_id = dict(db.session.execute(select(Commune.id, Commune.code)))
+    # The date comes back as the driver gives it (SQLite: 'YYYY-MM-DD' text, parsed by the C fromisoformat,
+    # several times faster than SQLAlchemy's per-row Date processing; PostgreSQL: already a date).
     stmt = (
-        select(Activity.id, Activity.commune_id, Activity.kind, Activity.status, Activity.evidence_date)
+        select(Activity.id, Activity.commune_id, Activity.kind, Activity.status,
+               type_coerce(Activity.evidence_date, String))
         .where(Activity.status.in_((ACTIVITY_HELD, ACTIVITY_PLANNED)), or_(*conditions))
     )
-    get = code_by_id.get
-    return [ActivityFact(id_, get(cid) if cid is not None else None, kind, status, when)
+    get, parse = code_by_id.get, date.fromisoformat
+    return [ActivityFact(id_, get(cid) if cid is not None else None, kind, status,
+                         when if isinstance(when, date) else parse(when))
             for id_, cid, kind, status, when in db.session.execute(stmt)]
 
 
