@@ -39,6 +39,8 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     PER_PAGE = 25
+    # API bearer tokens: a per-process lookup cache; revocation/deactivation elsewhere takes effect within this bound.
+    API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "5"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Several gunicorn processes or machines must count together: REDIS_URL (redis://host:6379/0) is shared.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -62,6 +62,8 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _set_lang():
+        if request.blueprint == "api":  # JSON answers render no template: skip the locale and session work
+            return
         from flask_babel import get_locale
 
         g.lang = str(get_locale() or "vi")

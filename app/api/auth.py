@@ -2,12 +2,11 @@
 
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 
 from app.api import bp
 from app.auth.services import user_for_token
 from app.errors import json_error
-from app.extensions import db
 from app.models.types import utcnow
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
@@ -23,10 +22,9 @@ def authenticate_request():
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return json_error(401, "Thiếu mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
-    user = user_for_token(raw.strip(), utcnow())
+    user = user_for_token(raw.strip(), utcnow(), current_app.config.get("API_TOKEN_CACHE_SECONDS", 0))
     if user is None:
         return json_error(401, "Mã truy cập không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.")
-    db.session.commit()
     g.api_user = user
     return None
 

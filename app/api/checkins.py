@@ -5,6 +5,7 @@ import io
 from flask import jsonify, request, send_file
 from sqlalchemy import select
 
+from app.activities.kinds import KINDS
 from app.api import bp
 from app.api.auth import api_roles, api_user
 from app.auth.access import can_edit_commune, scope
@@ -30,8 +31,8 @@ def _activity(activity_id: int):
 @api_roles("admin", "city", "commune")
 def create_checkin(activity_id: int):
     """201 new; 200 `duplicate` with the first time for a repeat or replayed nonce; 4xx with a reason code."""
-    activity = _activity(activity_id)
-    if activity is None:
+    activity = svc.checkin_activity(activity_id, api_user())
+    if activity is None or not KINDS[activity.kind].qr:
         return json_error(404)
     if not can_edit_commune(api_user(), activity.commune_id):
         return json_error(403)

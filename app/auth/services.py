@@ -1,8 +1,12 @@
 """Login throttling, password policy and API tokens — plain functions with explicit arguments."""
 
+import threading
+import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.extensions import db
 from app.models import ApiToken, LoginAttempt, User
@@ -61,14 +65,81 @@ def issue_token(user: User) -> str:
     return raw
 
 
-def user_for_token(raw: str, now: datetime) -> User | None:
-    """The active user behind a bearer token, or None."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked.is_(False))
-    )
-    if token is None or not token.user.active:
+class TokenCache:
+    """Per-process cache of bearer-token lookups: token hash → the user's column values, for `ttl` seconds.
+
+    Bound on revocation: a token revoked, a user deactivated or a role changed by another process is honoured
+    by this one within `ttl` seconds (5 s by default, `API_TOKEN_CACHE_SECONDS`; 0 disables the cache).
+    Changes flushed through the ORM in this process empty the cache at once (see `_forget_on_flush`).
+    Only successful lookups are cached, so a new token works immediately.
+    """
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._data: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        """The cached user values, or None when absent or older than their TTL."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            if hit[0] <= time.monotonic():
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: str, values: dict, ttl: float) -> None:
+        """Remember `values` for `ttl` seconds; the least recently used entry goes when full."""
+        with self._lock:
+            self._data[key] = (time.monotonic() + ttl, values)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every cached token (called when users or tokens change)."""
+        with self._lock:
+            self._data.clear()
+
+
+token_cache = TokenCache()
+_USER_COLUMNS = tuple(attr.key for attr in User.__mapper__.column_attrs)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_flush(session, flush_context):
+    """A user or token changed in this process (deactivated, role, revoked): drop the cached lookups now."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, (User, ApiToken)):
+            token_cache.clear()
+            return
+
+
+def user_for_token(raw: str, now: datetime, ttl: float = 0) -> User | None:
+    """The active user behind a bearer token, or None; cached for `ttl` seconds (see TokenCache)."""
+    key = hash_token(raw)
+    if ttl > 0:
+        values = token_cache.get(key)
+        if values is not None:
+            # A session-bound copy of the cached row, without SQL (never share one ORM object between threads).
+            cached = User(**values)
+            make_transient_to_detached(cached)
+            return db.session.merge(cached, load=False)
+    # One indexed lookup: token and user together, no lazy load.
+    row = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == key, ApiToken.revoked.is_(False), User.active.is_(True))
+    ).first()
+    if row is None:
         return None
+    user, token_id, last_used_at = row
+    if ttl > 0:
+        token_cache.put(key, {k: getattr(user, k) for k in _USER_COLUMNS}, ttl)
     # Record use at most once a minute: a write per API call would serialise busy endpoints (check-ins).
-    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_INTERVAL:
-        token.last_used_at = now
-    return token.user
+    if last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        db.session.commit()
+    return user

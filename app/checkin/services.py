@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -225,16 +225,50 @@ def _clean_nonce(nonce) -> str | None:
     return nonce
 
 
+_INSERTS: dict = {}
+
+
 def _insert_once(model, values: dict) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id, or None when a unique constraint already holds the row.
 
     The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
-    requests in any number of processes store one row; one statement, no savepoint round trips.
+    requests in any number of processes store one row; one statement, no savepoint round trips. A Core
+    statement on the table, built once per dialect: no ORM bulk-insert machinery per request.
     """
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    return db.session.execute(stmt).scalar()
+    stmt = _INSERTS.get((model, dialect))
+    if stmt is None:
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        table = model.__table__
+        stmt = _INSERTS[(model, dialect)] = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.connection().execute(stmt, values).scalar()
+
+
+CHECKIN_ACTIVITY_COLUMNS = (Activity.id, Activity.commune_id, Activity.kind, Activity.status, Activity.start_at,
+                            Activity.end_at, Activity.checkin_open_minutes_before,
+                            Activity.checkin_close_minutes_after)
+
+
+_ACTIVITY_STMTS: dict = {}
+
+
+def checkin_activity(activity_id: int, user):
+    """The columns a check-in needs of the activity in `user`'s scope (no JSON columns, no ORM object), or None.
+
+    The row has the same attribute names as an Activity, so `record_checkin` takes either. The statement goes
+    through `scope` once per (authenticated, role, commune) — everything `scope` reads of the user — and is
+    reused with the activity id as a bound parameter (no statement building or cache-key work per request).
+    """
+    from app.auth.access import scope
+
+    key = (bool(getattr(user, "is_authenticated", False)), getattr(user, "role", None),
+           getattr(user, "commune_id", None))
+    stmt = _ACTIVITY_STMTS.get(key)
+    if stmt is None:
+        stmt = scope(select(*CHECKIN_ACTIVITY_COLUMNS).where(Activity.id == bindparam("activity_id")), Activity, user)
+        if len(_ACTIVITY_STMTS) < 4096:  # roles × communes: small, but bounded anyway
+            _ACTIVITY_STMTS[key] = stmt
+    return db.session.connection().execute(stmt, {"activity_id": activity_id}).first()
 
 
 def record_checkin(activity: Activity, data: dict | None, source: str, actor, now: datetime,
