@@ -11,7 +11,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -23,25 +22,16 @@ RUNS = 7
 
 def main() -> None:
     """Build, warm up, measure, print."""
-    from flask_migrate import upgrade
     from sqlalchemy import event, insert, select
 
-    from app import create_app
     from app.activities.kinds import KINDS
     from app.activities.services import filtered_activities
-    from app.admin.services import create_user
     from app.extensions import db
     from app.models import Activity, Commune, User
-    from app.seeding import seed
+    from bench.common import activity_row, bench_app
 
-    tmp = tempfile.mkdtemp(prefix="bench-activities-")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db", UPLOAD_DIR=tmp)
+    app, user_id = bench_app("bench-activities-")
     with app.app_context():
-        upgrade()
-        seed("haiphong")
-        user = create_user("bench", "city", "Matkhau123", None, "Bench")
-        db.session.commit()
-        user_id = user.id
         communes = db.session.scalars(select(Commune.id)).all()
         rng = random.Random(1)
         kinds = list(KINDS)
@@ -49,11 +39,7 @@ def main() -> None:
         rows = []
         for i in range(N):
             start = base + timedelta(minutes=rng.randint(0, 365 * 24 * 60))
-            rows.append({"commune_id": rng.choice(communes), "kind": rng.choice(kinds), "title": f"Hoạt động số {i}",
-                         "start_at": start, "end_at": start + timedelta(hours=2), "evidence_date": start.date(),
-                         "venue": "Nhà văn hóa", "organiser": "", "partners": [], "audiences": [1], "messages": [4],
-                         "status": "planned", "results": {}, "links": [], "notes": "", "created_at": start,
-                         "updated_at": start})
+            rows.append(activity_row(i, start, rng.choice(communes), rng.choice(kinds)))
         t = time.perf_counter()
         db.session.execute(insert(Activity), rows)
         db.session.commit()

@@ -14,7 +14,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -29,25 +28,17 @@ URL = f"/dashboard?campaign={SLUG}&as_of=08/07/2026"
 
 def main() -> None:
     """Build, warm up, measure, print."""
-    from flask_migrate import upgrade
     from sqlalchemy import event, insert, select
 
-    from app import create_app
     from app.activities.kinds import KINDS
-    from app.admin.services import create_user
     from app.campaigns.services import load_matrix
     from app.extensions import db
     from app.models import Activity, Commune
     from app.notifications.services import compliance_snapshot
-    from app.seeding import seed
+    from bench.common import activity_row, bench_app
 
-    tmp = tempfile.mkdtemp(prefix="bench-dashboard-")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp}/bench.db", UPLOAD_DIR=tmp)
+    app, _ = bench_app("bench-dashboard-")
     with app.app_context():
-        upgrade()
-        seed("haiphong")
-        create_user("bench", "city", "Matkhau123", None, "Bench")
-        db.session.commit()
         communes = db.session.scalars(select(Commune.id)).all()
         rng = random.Random(1)
         kinds = list(KINDS)
@@ -59,11 +50,8 @@ def main() -> None:
             held = rng.random() < 0.7
             results = {"extra_attendees": rng.randint(0, 80), "consultations": rng.randint(0, 40),
                        "new_bhyt": rng.randint(0, 5), "new_bhxh": rng.randint(0, 2)} if held else {}
-            rows.append({"commune_id": rng.choice(communes + [None]), "kind": kind, "title": f"Hoạt động số {i}",
-                         "start_at": start, "end_at": start + timedelta(hours=2), "evidence_date": start.date(),
-                         "venue": "Nhà văn hóa", "organiser": "", "partners": [], "audiences": [1], "messages": [4],
-                         "status": "held" if held else "planned", "results": results, "links": [], "notes": "",
-                         "created_at": start, "updated_at": start})
+            rows.append(activity_row(i, start, rng.choice(communes + [None]), kind,
+                                     "held" if held else "planned", results))
         t = time.perf_counter()
         db.session.execute(insert(Activity), rows)
         db.session.commit()
