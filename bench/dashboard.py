@@ -3,9 +3,10 @@
 Builds a temporary SQLite with the 114 communes of Hải Phòng, the bhyt-day-2026 campaign and 50,000
 activities (mostly in and around the peak 22/6–11/7/2026, held or planned, with results), then times the
 dashboard rendered through the test client (logged in as a city user) beside the bare `load_matrix` call of
-the same run, and prints the ratio and the SQL query count. It measures twice: with no nightly snapshot (the
-trend replays the engine for each past day over the facts loaded once) and with the snapshots the nightly
-job writes (the normal case in production: only today is evaluated).
+the same run, and prints the ratio and the SQL query count. It measures twice: with no nightly snapshot (a
+fresh install: the trend counts every past day in one pass over the facts loaded once) and with the snapshots
+the nightly job writes (the normal case in production: only today is evaluated). Both must stay under 300 ms
+with the same query count; the goal line judges both.
 
     /work/main/.venv/bin/python bench/dashboard.py
 """
@@ -101,11 +102,13 @@ def main() -> None:
         db.session.commit()
     snap_ms, snap_queries = best(page_render), queries()
     print(f"bare load_matrix({SLUG!r}, {AS_OF}): {matrix_ms:.1f} ms")
-    print(f"dashboard, no snapshots (16 past days replayed in memory): {replay_ms:.1f} ms "
+    print(f"dashboard, no snapshots (16 past days counted in memory): {replay_ms:.1f} ms "
           f"(ratio {replay_ms / matrix_ms:.1f}x, {replay_queries} SQL queries)")
     print(f"dashboard, nightly snapshots present (today evaluated): {snap_ms:.1f} ms "
           f"(ratio {snap_ms / matrix_ms:.1f}x, {snap_queries} SQL queries)")
-    print("goal: page < 300 ms, constant query count —", "OK" if snap_ms < 300 else "TOO SLOW")
+    verdict = ("TOO SLOW" if max(replay_ms, snap_ms) >= 300
+               else "QUERY COUNT VARIES" if replay_queries != snap_queries else "OK")
+    print(f"goal: page < 300 ms with and without snapshots, constant query count — {verdict}")
 
 
 if __name__ == "__main__":

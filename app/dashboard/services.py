@@ -1,7 +1,7 @@
 """Queries behind the dashboards: campaign completion (SPEC §4), activity totals, targets against actuals (§9).
 
 Every dashboard is built in a constant number of SQL queries, whatever the number of communes or
-activities: the compliance loader once, then GROUP BY aggregates; the trend replays the engine in memory.
+activities: the compliance loader once, then GROUP BY aggregates; the trend is counted in memory.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from sqlalchemy import Integer, case, extract, func, select
 from app import data
 from app.activities.kinds import KINDS
 from app.compliance import loader
-from app.compliance.engine import Matrix, evaluate
+from app.compliance.engine import Matrix, completion_by_day, evaluate
 from app.extensions import db
 from app.models import Activity, Campaign, ComplianceSnapshot, Target, TargetActual
 from app.models.audit import record
@@ -177,7 +177,7 @@ class TrendPoint:
     day: date
     completed_rate: float
     on_time_rate: float
-    source: str  # "snapshot" (nightly job) or "replay" (engine re-run over the same facts)
+    source: str  # "snapshot" (nightly job) or "replay" (counted by the engine over the facts already loaded)
 
 
 @dataclass(frozen=True)
@@ -265,10 +265,12 @@ def daily_timeline(start: date, end: date, as_of: date, per_day_kind: dict) -> l
 
 def completion_trend(campaign: Campaign, matrix: Matrix, communes, activities, submissions) -> list[TrendPoint]:
     """% of cells completed and on time, each day from the start to as_of (or the end): the nightly snapshot
-    where there is one, else the engine replayed as of that day over the facts already loaded (no query per day).
+    where there is one, else a replay over the facts already loaded (no query per day), the as_of day from
+    the matrix itself.
 
-    The facts loaded for as_of are a superset of those of any earlier day, and the engine ignores what
-    happened after its own as_of, so a replay equals load_matrix(slug, day).
+    The replay is `completion_by_day`, one pass over the facts for every day at once, which counts what
+    `evaluate` would as of each day. The facts loaded for as_of are a superset of those of any earlier day,
+    and the engine ignores what happened after its own as_of, so a replay equals load_matrix(slug, day).
     """
     as_of = matrix.as_of
     last = min(as_of, campaign.end)
@@ -277,21 +279,25 @@ def completion_trend(campaign: Campaign, matrix: Matrix, communes, activities, s
     snapshots = {day: summary for day, summary in db.session.execute(
         select(ComplianceSnapshot.day, ComplianceSnapshot.summary).where(
             ComplianceSnapshot.campaign_slug == campaign.slug,
-            ComplianceSnapshot.day >= campaign.start, ComplianceSnapshot.day <= last))}
+            ComplianceSnapshot.day >= campaign.start, ComplianceSnapshot.day <= last))
+        if day != as_of and summary and summary.get("cells")}
+    days = [campaign.start + timedelta(days=n) for n in range((last - campaign.start).days + 1)]
+    missing = [day for day in days if day not in snapshots and day != as_of]
+    summaries = completion_by_day(matrix.campaign, communes, activities, submissions, missing) if missing else []
+    replayed = {summary.day: summary for summary in summaries}
     points = []
-    day = campaign.start
-    while day <= last:
-        summary = snapshots.get(day) if day != as_of else None
-        if summary and summary.get("cells"):
+    for day in days:
+        if day in snapshots:
+            summary = snapshots[day]
             cells = summary["cells"]
             points.append(TrendPoint(day, (summary["done"] + summary["late"]) / cells, summary["done"] / cells,
                                      "snapshot"))
+        elif day == as_of:
+            cells = matrix.summary["cells"]
+            points.append(TrendPoint(day, matrix.summary["completed"] / cells if cells else 0.0,
+                                     matrix.summary["on_time_rate"], "replay"))
         else:
-            m = matrix if day == as_of else evaluate(matrix.campaign, communes, activities, submissions, day)
-            cells = m.summary["cells"]
-            points.append(TrendPoint(day, m.summary["completed"] / cells if cells else 0.0,
-                                     m.summary["on_time_rate"], "replay"))
-        day += timedelta(days=1)
+            points.append(TrendPoint(day, replayed[day].completed_rate, replayed[day].on_time_rate, "replay"))
     return points
 
 

@@ -4,11 +4,13 @@ import ast
 import dataclasses
 import gc
 import sys
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.compliance import engine
 from app.compliance.engine import (
@@ -20,6 +22,7 @@ from app.compliance.engine import (
     CommuneFact,
     DutySpec,
     SubmissionFact,
+    completion_by_day,
     evaluate,
 )
 from app.compliance.templates import bhyt_day_2026, template_for, thang_van_dong
@@ -490,6 +493,160 @@ def test_template_for_knows_both_slugs():
     assert template_for("thang-van-dong-2026") == thang_van_dong(2026)
     assert template_for("thang-van-dong-26") is None
     assert template_for("unknown") is None
+
+
+# completion_by_day: the counts of evaluate(...).summary for many days in one pass (the dashboard trend).
+
+
+def _trend_campaign() -> CampaignSpec:
+    """One duty of each shape the engine knows: deadline only, window with min_count 2, one-day window,
+    reports with and without a window opening, and a window with no deadline."""
+    duties = (
+        DutySpec(1, "Tham mưu trước 30/6", "activity", {"advisory"}, 1, None, on("29/6")),
+        DutySpec(2, "Hai buổi phát thanh 22/6 – 05/7", "activity", {"radio"}, 2, on("22/6"), on("05/7")),
+        DutySpec(3, "Ngày hội 01/7", "activity", {"fair"}, 1, on("01/7"), on("01/7")),
+        DutySpec(4, "Báo cáo trước 08/7", "report", (), 1, None, on("07/7")),
+        DutySpec(5, "Báo cáo 01/7 – 07/7", "report", (), 1, on("01/7"), on("07/7")),
+        DutySpec(6, "Tin bài từ 22/6", "activity", {"online_post", "fair"}, 1, on("22/6"), None),
+    )
+    return CampaignSpec("trend", "Xu hướng", on("22/6"), on("11/7"), duties)
+
+
+TREND_DAYS = [on("01/6") + timedelta(days=n) for n in range(61)]  # 01/6 – 31/7, before and after every window
+
+
+def by_day(*activities: ActivityFact, submissions=(), campaign=None, communes=(HOME, NEIGHBOUR), days=TREND_DAYS):
+    """completion_by_day over the facts, checked against evaluate(...).summary on every day; {day: summary}."""
+    campaign = campaign or _trend_campaign()
+    facts = (campaign, [commune(code) for code in communes], activities, submissions)
+    summaries = completion_by_day(*facts, days)
+    assert [s.day for s in summaries] == list(days)
+    for summary in summaries:
+        expected = evaluate(*facts, summary.day).summary
+        got = {"cells": summary.cells, "done": summary.done, "late": summary.late, "completed": summary.completed,
+               "on_time_rate": summary.on_time_rate}
+        assert got == {key: expected[key] for key in got}, summary.day
+        cells = expected["cells"]
+        assert summary.completed_rate == (expected["completed"] / cells if cells else 0.0)
+    return {s.day: s for s in summaries}
+
+
+def _done_late(summaries, day_month: str) -> tuple[int, int]:
+    """(done, late) on a day."""
+    summary = summaries[on(day_month)]
+    return summary.done, summary.late
+
+
+def test_by_day_with_no_evidence_counts_every_cell_and_none_completed():
+    summaries = by_day()
+    assert {(s.cells, s.done, s.completed) for s in summaries.values()} == {(12, 0, 0)}
+
+
+def test_by_day_min_count_2_is_done_from_the_second_radio():
+    summaries = by_day(activity("radio", "23/6"), activity("radio", "30/6"))
+    assert _done_late(summaries, "29/6") == (0, 0)
+    assert _done_late(summaries, "30/6") == (1, 0)
+
+
+def test_by_day_min_count_2_with_the_second_radio_after_the_window_is_late_from_that_day():
+    summaries = by_day(activity("radio", "24/6"), activity("radio", "06/7"), activity("radio", "09/7"))
+    assert _done_late(summaries, "05/7") == (0, 0)
+    assert _done_late(summaries, "06/7") == (0, 1)
+    assert _done_late(summaries, "31/7") == (0, 1)
+
+
+def test_by_day_ignores_evidence_before_a_window_opens():
+    assert _done_late(by_day(activity("radio", "20/6"), activity("radio", "21/6")), "31/7") == (0, 0)
+    assert _done_late(by_day(activity("radio", "21/6"), activity("radio", "25/6")), "31/7") == (0, 0)
+    assert _done_late(by_day(activity("fair", "30/6")), "31/7") == (1, 0)  # duty 6 only, not the Fair
+
+
+def test_by_day_deadline_only_duty_accepts_evidence_long_before_and_is_late_after():
+    assert _done_late(by_day(activity("advisory", "01/6")), "01/6") == (1, 0)
+    summaries = by_day(activity("advisory", "30/6"))
+    assert _done_late(summaries, "29/6") == (0, 0)
+    assert _done_late(summaries, "30/6") == (0, 1)
+
+
+def test_by_day_reports_before_a_window_are_ignored_and_after_it_are_late():
+    early = by_day(submissions=[report("30/6")])
+    assert _done_late(early, "30/6") == (1, 0)  # duty 4 only: duty 5 opens on 01/7
+    assert _done_late(early, "31/7") == (1, 0)
+    late = by_day(submissions=[report("08/7"), report("08/7", commune_code="99999")])
+    assert _done_late(late, "07/7") == (0, 0)
+    assert _done_late(late, "08/7") == (0, 2)
+
+
+def test_by_day_a_window_with_no_deadline_is_never_late():
+    assert _done_late(by_day(activity("online_post", "31/7")), "31/7") == (1, 0)
+
+
+def test_by_day_city_level_cancelled_and_planned_activities_never_complete_a_cell():
+    never = [activity("fair", "01/7", commune_code=None), activity("fair", "01/7", status="cancelled"),
+             activity("fair", "01/7", status="planned"), activity("radio", "23/6", status="planned"),
+             activity("radio", "24/6", status="planned"), activity("advisory", "02/6", status="cancelled")]
+    assert {(s.done, s.completed) for s in by_day(*never).values()} == {(0, 0)}
+    assert _done_late(by_day(*never, activity("fair", "01/7", commune_code=NEIGHBOUR)), "01/7") == (2, 0)
+
+
+def test_by_day_on_the_01_july_campaign_with_a_mixed_season():
+    season = [activity(kind, "01/7") for kind in ("fair", "radio", "online_post", "review")]
+    season += [activity("advisory", "29/6"), activity("communication_point", "21/6"), activity("integrated", "12/7"),
+               activity("advisory", "30/6", commune_code=NEIGHBOUR), activity("radio", "04/7", status="planned")]
+    summaries = by_day(*season, submissions=[report("07/7"), report("09/7", commune_code=NEIGHBOUR)],
+                       campaign=bhyt_day_2026(), communes=(HOME, NEIGHBOUR, "31002"))
+    assert summaries[on("31/7")].cells == 27
+    assert _done_late(summaries, "31/7") == (7, 3)
+
+
+def test_by_day_keeps_the_days_in_the_order_asked_and_an_empty_city_has_rates_of_zero():
+    days = [on("05/7"), on("23/6"), on("05/7")]
+    assert [s.done for s in by_day(activity("radio", "23/6"), activity("radio", "23/6"), days=days).values()] == [1, 1]
+    empty = by_day(activity("radio", "23/6"), communes=(), days=days)
+    assert {(s.cells, s.completed_rate, s.on_time_rate) for s in empty.values()} == {(0, 0.0, 0.0)}
+    assert completion_by_day(_trend_campaign(), [], [], [], []) == []
+
+
+_KINDS = ("advisory", "radio", "fair", "other")
+_START = on("18/6")
+
+
+def _day(offset: int) -> date:
+    """A day of the randomised season, from 18/6."""
+    return _START + timedelta(days=offset)
+
+
+@st.composite
+def _seasons(draw):
+    """A random campaign (1 – 4 duties of any shape) and random facts around its windows."""
+    duties = []
+    for no in range(1, draw(st.integers(1, 4)) + 1):
+        lo, hi = sorted(draw(st.lists(st.integers(0, 20), min_size=2, max_size=2)))
+        evidence = draw(st.sampled_from(["activity", "report"]))
+        kinds = draw(st.sets(st.sampled_from(_KINDS[:3]), min_size=1)) if evidence == "activity" else ()
+        duties.append(DutySpec(no, f"Nhiệm vụ {no}", evidence, kinds, draw(st.integers(1, 3)),
+                               draw(st.sampled_from([None, _day(lo)])), draw(st.sampled_from([None, _day(hi)]))))
+    campaign = CampaignSpec("random", "Ngẫu nhiên", _day(0), _day(20), duties)
+    communes = draw(st.lists(st.sampled_from(["A", "B", "C"]), unique=True, max_size=3))
+    codes = st.sampled_from(["A", "B", "C", "Z"])
+    activities = draw(st.lists(st.builds(
+        ActivityFact, st.integers(1, 10_000), st.one_of(st.none(), codes), st.sampled_from(_KINDS),
+        st.sampled_from(["held", "held", "planned", "cancelled"]), st.integers(-3, 25).map(_day)), max_size=30))
+    submissions = draw(st.lists(st.builds(SubmissionFact, st.integers(1, 10_000), codes,
+                                          st.integers(-3, 25).map(_day)), max_size=6))
+    days = draw(st.lists(st.integers(-4, 26).map(_day), max_size=10))
+    return campaign, [commune(code) for code in communes], activities, submissions, days
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(_seasons())
+def test_by_day_equals_evaluate_on_every_day_for_random_seasons(season):
+    campaign, communes, activities, submissions, days = season
+    every_day = [_day(offset) for offset in range(-4, 27)]
+    for summary in completion_by_day(campaign, communes, activities, submissions, days + every_day):
+        expected = evaluate(campaign, communes, activities, submissions, summary.day).summary
+        assert (summary.cells, summary.done, summary.late, summary.completed, summary.on_time_rate) == (
+            expected["cells"], expected["done"], expected["late"], expected["completed"], expected["on_time_rate"])
 
 
 # Purity (STYLE.md §4): the engine must never look like a query.
