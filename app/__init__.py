@@ -23,6 +23,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_class = CONFIGS[config_name]
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A pre-ping guards against a server that dropped idle connections; a SQLite file has none to drop, and
+        # the ping would be one more statement on every request (the check-in hot path runs only two).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["pool_pre_ping"] = False
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if hasattr(config_class, "validate"):
         config_class.validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)

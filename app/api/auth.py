@@ -5,7 +5,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from app.api import bp
-from app.auth.services import user_for_token
+from app.auth.services import principal_of, token_values, user_of
 from app.errors import json_error
 from app.models.types import utcnow
 
@@ -15,23 +15,30 @@ PUBLIC_ENDPOINTS = {"api.openapi"}
 @bp.before_request
 def authenticate_request():
     """Every API call needs `Authorization: Bearer <token>` (401 otherwise)."""
-    g.api_user = None
+    g.api_principal = g.api_values = g.api_orm_user = None
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return json_error(401, "Thiếu mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
-    user = user_for_token(raw.strip(), utcnow(), current_app.config.get("API_TOKEN_CACHE_SECONDS", 0))
-    if user is None:
+    values = token_values(raw.strip(), utcnow(), current_app.config.get("API_TOKEN_CACHE_SECONDS", 0))
+    if values is None:
         return json_error(401, "Mã truy cập không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.")
-    g.api_user = user
+    g.api_values, g.api_principal = values, principal_of(values)
     return None
 
 
+def api_principal():
+    """Who calls (id, role, commune): enough for scoping and role checks, no ORM object."""
+    return g.api_principal
+
+
 def api_user():
-    """The user behind the current API request."""
-    return g.api_user
+    """The user behind the current API request, as a session-bound ORM object (made on first use)."""
+    if g.api_orm_user is None and g.api_values is not None:
+        g.api_orm_user = user_of(g.api_values)
+    return g.api_orm_user
 
 
 def api_roles(*roles: str):
@@ -40,7 +47,7 @@ def api_roles(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if g.api_user is None or g.api_user.role not in roles:
+            if g.api_principal is None or g.api_principal.role not in roles:
                 return json_error(403, "Vai trò của bạn không được phép thực hiện thao tác này.")
             return view(*args, **kwargs)
 

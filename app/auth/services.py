@@ -3,6 +3,7 @@
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import event, func, select, update
@@ -118,16 +119,27 @@ def _forget_on_flush(session, flush_context):
             return
 
 
-def user_for_token(raw: str, now: datetime, ttl: float = 0) -> User | None:
-    """The active user behind a bearer token, or None; cached for `ttl` seconds (see TokenCache)."""
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who calls the API, as scoping and role checks read it (`scope`, `can_edit_commune`): no ORM object.
+
+    Built from the token lookup, cached or not, so a hot endpoint (check-ins) needs no session work for it.
+    """
+
+    id: int
+    role: str
+    commune_id: int | None
+    username: str
+    is_authenticated: bool = True
+
+
+def token_values(raw: str, now: datetime, ttl: float = 0) -> dict | None:
+    """The column values of the active user behind a bearer token, or None; cached for `ttl` seconds (TokenCache)."""
     key = hash_token(raw)
     if ttl > 0:
         values = token_cache.get(key)
         if values is not None:
-            # A session-bound copy of the cached row, without SQL (never share one ORM object between threads).
-            cached = User(**values)
-            make_transient_to_detached(cached)
-            return db.session.merge(cached, load=False)
+            return values
     # One indexed lookup: token and user together, no lazy load.
     row = db.session.execute(
         select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
@@ -136,10 +148,29 @@ def user_for_token(raw: str, now: datetime, ttl: float = 0) -> User | None:
     if row is None:
         return None
     user, token_id, last_used_at = row
+    values = {k: getattr(user, k) for k in _USER_COLUMNS}
     if ttl > 0:
-        token_cache.put(key, {k: getattr(user, k) for k in _USER_COLUMNS}, ttl)
+        token_cache.put(key, values, ttl)
     # Record use at most once a minute: a write per API call would serialise busy endpoints (check-ins).
     if last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL:
         db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return user
+    return values
+
+
+def principal_of(values: dict) -> Principal:
+    """The Principal of a user's column values."""
+    return Principal(values["id"], values["role"], values["commune_id"], values["username"])
+
+
+def user_of(values: dict) -> User:
+    """A session-bound User from its column values, without SQL (never share one ORM object between threads)."""
+    cached = User(**values)
+    make_transient_to_detached(cached)
+    return db.session.merge(cached, load=False)
+
+
+def user_for_token(raw: str, now: datetime, ttl: float = 0) -> User | None:
+    """The active user behind a bearer token, or None; cached for `ttl` seconds (see TokenCache)."""
+    values = token_values(raw, now, ttl)
+    return None if values is None else user_of(values)

@@ -301,8 +301,11 @@ def refusal_json(refusal: svc.CheckinRefused):
         refusal.status
 
 
-def checkin_from_json(activity: Activity, body, actor, default_source: str):
-    """One JSON check-in (`{ticket}` or `{registration_id}` or the person's fields), with an optional nonce."""
+def checkin_from_json(activity: Activity, body, actor, default_source: str, conn=None):
+    """One JSON check-in (`{ticket}` or `{registration_id}` or the person's fields), with an optional nonce.
+
+    Written in the session's transaction, or on `conn` (a DirectConnection, the API hot path); committed here.
+    """
     if not isinstance(body, dict):
         return refusal_json(svc.CheckinRefused("invalid_field", fields={"_": "Cần một đối tượng JSON."}))
     try:
@@ -316,12 +319,16 @@ def checkin_from_json(activity: Activity, body, actor, default_source: str):
                 raise svc.CheckinRefused("wrong_activity", "Người này không đăng ký hoạt động này.")
             source = "staff"
         outcome = svc.record_checkin(activity, None if via else body, source, actor, utcnow(),
-                                     nonce=body.get("nonce"), via_ticket=via, secret_key=_secret())
+                                     nonce=body.get("nonce"), via_ticket=via, secret_key=_secret(),
+                                     conn=conn or svc.SESSION)
     except svc.CheckinRefused as refusal:
-        db.session.rollback()
+        db.session.rollback()  # a DirectConnection rolls back when its `with` ends
         return refusal_json(refusal)
-    body = answer(outcome)  # before the commit expires the row
-    db.session.commit()
+    body = answer(outcome)
+    if conn is not None:
+        conn.commit()
+    else:
+        db.session.commit()
     return jsonify(body), 200 if outcome.duplicate else 201
 
 

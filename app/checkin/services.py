@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.checkin.driver import DirectConnection, SessionConnection, StatementCache
 from app.checkin.tokens import (
     InvalidToken,
     activity_token,
@@ -25,6 +26,9 @@ from app.extensions import db
 from app.formatting import fmt_time, local
 from app.models import Activity, CheckIn, Commune, Registration
 from app.models.checkins import BHYT_STATUSES
+
+SESSION = SessionConnection()  # statements run in the session's transaction unless a DirectConnection is given
+Connection = SessionConnection | DirectConnection
 
 FIELDS = ("full_name", "phone", "birth_year", "audience", "residence_code", "bhyt_status", "topics", "consent")
 NAME_MAX = 120
@@ -56,11 +60,34 @@ class CheckinRefused(Exception):
         self.status = REASON_STATUS[code]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredCheckin:
+    """The values of a check-in row just inserted (the answer reads them; no ORM object on the hot path)."""
+
+    id: int
+    activity_id: int
+    source: str
+    nonce: str | None
+    registration_id: int | None
+    created_at: datetime
+    created_by_id: int | None
+    code: str
+    full_name: str
+    phone: str | None
+    birth_year: int | None
+    audience: int | None
+    residence_commune_id: int | None
+    bhyt_status: str | None
+    topics: str
+    consent: bool
+    name_key: str
+
+
 @dataclass
 class Outcome:
     """The answer to a check-in: the stored row and whether it was already there."""
 
-    checkin: CheckIn
+    checkin: CheckIn | StoredCheckin
     duplicate: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -206,14 +233,26 @@ def check_window(activity: Activity, now: datetime) -> None:
                                                f"ngày {local(closes):%d/%m/%Y}).")
 
 
-def _existing(activity_id: int, nonce: str | None, phone: str | None, registration_id: int | None):
+STORED_COLUMNS = tuple(StoredCheckin.__dataclass_fields__)
+
+
+def _existing(activity_id: int, nonce: str | None, phone: str | None, registration_id: int | None,
+              conn: Connection = SESSION):
     """The row already stored for this nonce, phone or ticket, first by nonce (a replay gets its own answer)."""
-    for column, value in ((CheckIn.nonce, nonce), (CheckIn.phone, phone), (CheckIn.registration_id, registration_id)):
+    for name, value in (("nonce", nonce), ("phone", phone), ("registration_id", registration_id)):
         if value is not None:
-            row = db.session.scalar(select(CheckIn).where(CheckIn.activity_id == activity_id, column == value))
+            stmt = _STATEMENTS.get(("existing", name), conn.dialect, lambda name=name: _existing_statement(name))
+            row = stmt.first(conn, {"activity_id": activity_id, "value": value})
             if row is not None:
-                return row
+                return StoredCheckin(**dict(zip(STORED_COLUMNS, row, strict=True)))
     return None
+
+
+def _existing_statement(name: str):
+    """SELECT the stored check-in of an activity by one of its unique keys (nonce, phone, ticket)."""
+    table = CheckIn.__table__
+    return select(*(table.c[c] for c in STORED_COLUMNS)).where(
+        table.c.activity_id == bindparam("activity_id"), table.c[name] == bindparam("value"))
 
 
 def _clean_nonce(nonce) -> str | None:
@@ -225,23 +264,30 @@ def _clean_nonce(nonce) -> str | None:
     return nonce
 
 
-_INSERTS: dict = {}
+_STATEMENTS = StatementCache()
 
 
-def _insert_once(model, values: dict) -> int | None:
+def _insert_once(model, values: dict, conn: Connection = SESSION) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id, or None when a unique constraint already holds the row.
 
     The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
-    requests in any number of processes store one row; one statement, no savepoint round trips. A Core
-    statement on the table, built once per dialect: no ORM bulk-insert machinery per request.
+    requests in any number of processes store one row; one statement, no savepoint round trips. Compiled once
+    per dialect and run on the driver (app/checkin/driver.py); on SQLite the write gate is entered first and
+    held until the transaction ends, so writers queue instead of polling SQLite's lock (app/write_gate.py).
     """
-    dialect = db.session.get_bind().dialect.name
-    stmt = _INSERTS.get((model, dialect))
-    if stmt is None:
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        table = model.__table__
-        stmt = _INSERTS[(model, dialect)] = insert(table).on_conflict_do_nothing().returning(table.c.id)
-    return db.session.connection().execute(stmt, values).scalar()
+    stmt = _STATEMENTS.get(("insert", model.__tablename__, tuple(values)), conn.dialect,
+                           lambda: _insert_statement(model, values, conn.dialect.name))
+    conn.before_write()
+    row = stmt.first(conn, values)
+    return row[0] if row is not None else None
+
+
+def _insert_statement(model, values: dict, dialect: str):
+    """The dialect's INSERT … ON CONFLICT DO NOTHING RETURNING id over exactly these columns."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__
+    columns = {name: bindparam(name, type_=table.c[name].type) for name in values}
+    return insert(table).values(columns).on_conflict_do_nothing().returning(table.c.id)
 
 
 CHECKIN_ACTIVITY_COLUMNS = (Activity.id, Activity.commune_id, Activity.kind, Activity.status, Activity.start_at,
@@ -249,32 +295,49 @@ CHECKIN_ACTIVITY_COLUMNS = (Activity.id, Activity.commune_id, Activity.kind, Act
                             Activity.checkin_close_minutes_after)
 
 
-_ACTIVITY_STMTS: dict = {}
+@dataclass(frozen=True, slots=True)
+class CheckinActivity:
+    """The columns of an activity a check-in needs (same names as Activity's, so `record_checkin` takes either)."""
+
+    id: int
+    commune_id: int | None
+    kind: str
+    status: str
+    start_at: datetime
+    end_at: datetime
+    checkin_open_minutes_before: int | None
+    checkin_close_minutes_after: int | None
 
 
-def checkin_activity(activity_id: int, user):
+def checkin_activity(activity_id: int, user, conn: Connection = SESSION) -> CheckinActivity | None:
     """The columns a check-in needs of the activity in `user`'s scope (no JSON columns, no ORM object), or None.
 
-    The row has the same attribute names as an Activity, so `record_checkin` takes either. The statement goes
-    through `scope` once per (authenticated, role, commune) — everything `scope` reads of the user — and is
-    reused with the activity id as a bound parameter (no statement building or cache-key work per request).
+    The statement goes through `scope` once per (authenticated, role, commune) — everything `scope` reads of
+    the user — and is reused with the activity id as a bound parameter.
     """
     from app.auth.access import scope
 
-    key = (bool(getattr(user, "is_authenticated", False)), getattr(user, "role", None),
+    key = ("activity", bool(getattr(user, "is_authenticated", False)), getattr(user, "role", None),
            getattr(user, "commune_id", None))
-    stmt = _ACTIVITY_STMTS.get(key)
-    if stmt is None:
-        stmt = scope(select(*CHECKIN_ACTIVITY_COLUMNS).where(Activity.id == bindparam("activity_id")), Activity, user)
-        if len(_ACTIVITY_STMTS) < 4096:  # roles × communes: small, but bounded anyway
-            _ACTIVITY_STMTS[key] = stmt
-    return db.session.connection().execute(stmt, {"activity_id": activity_id}).first()
+    stmt = _STATEMENTS.get(key, conn.dialect, lambda: scope(select(*CHECKIN_ACTIVITY_COLUMNS)
+                                                           .where(Activity.id == bindparam("activity_id")),
+                                                           Activity, user))
+    row = stmt.first(conn, {"activity_id": activity_id})
+    return CheckinActivity(*row) if row is not None else None
+
+
+def direct_connection() -> DirectConnection:
+    """A pooled connection with no Session for one check-in (the API hot path); commit it, then leave the `with`."""
+    return DirectConnection(db.engine)
 
 
 def record_checkin(activity: Activity, data: dict | None, source: str, actor, now: datetime,
                    nonce: str | None = None, via_ticket: Registration | None = None,
-                   secret_key: str = "") -> Outcome:
-    """Record one attendance (every path: form, API, scanner, walk-in, import); the same nonce or phone is stored once."""
+                   secret_key: str = "", conn: Connection = SESSION) -> Outcome:
+    """Record one attendance (every path: form, API, scanner, walk-in, import); the same nonce or phone is stored once.
+
+    The row is written in the session's transaction, or on `conn` (a DirectConnection) — the caller commits.
+    """
     nonce = _clean_nonce(nonce)
     if via_ticket is not None:
         person = {k: getattr(via_ticket, k) for k in ("full_name", "phone", "birth_year", "audience",
@@ -288,21 +351,20 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
             check_window(activity, now)
         except CheckinRefused:
             # A replay after a dropped connection gets the first answer, even if the window has since closed.
-            replay = _existing(activity.id, nonce, None, None)
+            replay = _existing(activity.id, nonce, None, None, conn)
             if replay is not None:
                 return Outcome(replay, duplicate=True)
             raise
     values = dict(activity_id=activity.id, source=source, nonce=nonce, registration_id=registration_id,
                   created_at=now, created_by_id=getattr(actor, "id", None),
                   code=short_code(secret_key or "lantoa", secrets.randbits(48)), **person)
-    new_id = _insert_once(CheckIn, values)
+    new_id = _insert_once(CheckIn, values, conn)
     if new_id is None:
-        found = _existing(activity.id, nonce, person["phone"], registration_id)
+        found = _existing(activity.id, nonce, person["phone"], registration_id, conn)
         if found is None:  # the conflicting row vanished in between (deleted): a plain retry is correct
-            return record_checkin(activity, data, source, actor, now, nonce, via_ticket, secret_key)
+            return record_checkin(activity, data, source, actor, now, nonce, via_ticket, secret_key, conn)
         return Outcome(found, duplicate=True)
-    row = CheckIn(id=new_id, **values)  # what was stored, without reloading it
-    return Outcome(row)
+    return Outcome(StoredCheckin(id=new_id, **values))  # what was stored, without reloading it or an ORM object
 
 
 def checkin_counts(activity_ids) -> dict[int, int]:

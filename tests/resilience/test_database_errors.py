@@ -65,9 +65,8 @@ def test_connection_dropped_mid_transaction_is_a_503_and_nothing_half_saved(db, 
 
     def record_then_lose_the_connection(*args, **kwargs):
         outcome = real(*args, **kwargs)  # the INSERT has run inside the open transaction
-        from app.extensions import db as app_db
-
-        app_db.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        # The connection that carries it (the API's own pooled connection, not the session's) is cut.
+        kwargs["conn"].run("SELECT pg_terminate_backend(pg_backend_pid())", ())
         return outcome
 
     monkeypatch.setattr(checkin_services, "record_checkin", record_then_lose_the_connection)

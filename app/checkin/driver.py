@@ -1,0 +1,189 @@
+"""Core statements compiled once and run on a DBAPI cursor (the check-in hot path).
+
+A check-in runs three tiny statements (read the activity, INSERT … ON CONFLICT DO NOTHING, read the row on a
+repeat). SQLAlchemy's per-execution work — an execution context, every parameter processed, result metadata,
+and around them the Session's transaction bookkeeping — costs several times what SQLite itself spends, and
+the check-in POST is the one endpoint that must keep up with a crowd at the door. So these statements are
+still written in Core against the models' tables and compiled once per dialect; their parameters and results
+go through the column types' own bind and result processors; only the execution layer is skipped.
+
+They run on one of two connections:
+- `SessionConnection`: the session's own, inside its transaction (forms, imports, tests): the caller commits
+  the session once (STYLE 5).
+- `DirectConnection`: a pooled DBAPI connection with no Session around it, one short transaction that the
+  caller commits with `commit()` (the API check-in POST).
+Either way a driver error is raised as SQLAlchemy's own exception, with the connection invalidated when the
+driver says it is gone, so a lost database is still a 503 (app/errors.py), and on SQLite the first write
+enters the write gate (app/write_gate.py), left when the transaction ends.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import exc as sa_exc
+
+from app.extensions import db
+from app.write_gate import gate_for, hold_until_transaction_end
+
+
+class DriverStatement:
+    """One Core statement compiled for one dialect, with the processors of its parameters and result columns."""
+
+    def __init__(self, stmt, dialect):
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        self.names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        binds = compiled.binds
+        # Values bound inside the statement itself (e.g. the commune id `scope` adds), overridable by name.
+        self.bound = {name: binds[name].effective_value for name in set(self.names)}
+        self.bind_processors = {name: binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                                for name in set(self.names)}
+        # Result columns of a SELECT go through their types (dates, UTC datetimes); RETURNING here is an integer id.
+        columns = getattr(stmt, "selected_columns", ())
+        processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+        self.result_processors = processors if any(processors) else None
+
+    def parameters(self, values: dict):
+        """The driver's parameters (tuple or dict, as its paramstyle wants), each processed by its column type."""
+        bound = self.bound
+        processors = self.bind_processors
+        processed = {}
+        for name in processors:
+            value = values[name] if name in values else bound.get(name)
+            processor = processors[name]
+            processed[name] = processor(value) if processor is not None and value is not None else value
+        return tuple(processed[name] for name in self.names) if self.positional else processed
+
+    def rows(self, connection, values: dict) -> list[tuple]:
+        """Every row of the statement run on `connection` (a SessionConnection or DirectConnection)."""
+        parameters = self.parameters(values)
+        rows = connection.run(self.sql, parameters)
+        processors = self.result_processors
+        if processors is None:
+            return rows
+        return [tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True)) for row in rows]
+
+    def first(self, connection, values: dict):
+        """The first row, or None."""
+        rows = self.rows(connection, values)
+        return rows[0] if rows else None
+
+
+def _run(dbapi_connection, dialect, invalidate, sql: str, parameters) -> list[tuple]:
+    """Execute on the driver; its errors become SQLAlchemy's (a lost connection is invalidated, then re-raised)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall() if cursor.description else []
+    except dialect.loaded_dbapi.Error as error:
+        raise _wrapped(error, dialect, dbapi_connection, cursor, invalidate, sql, parameters) from error
+    finally:
+        cursor.close()
+
+
+def _wrapped(error, dialect, dbapi_connection, cursor, invalidate, sql, parameters):
+    """SQLAlchemy's exception for a driver error, the connection invalidated when the driver says it is gone."""
+    gone = dialect.is_disconnect(error, dbapi_connection, cursor)
+    if gone:
+        invalidate(error)
+    return sa_exc.DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=gone, dialect=dialect)
+
+
+class SessionConnection:
+    """The session's connection and transaction: the caller commits the session."""
+
+    @property
+    def dialect(self):
+        """The dialect of the session's bind."""
+        return db.session.get_bind().dialect
+
+    def run(self, sql: str, parameters) -> list[tuple]:
+        """Run inside the session's transaction."""
+        connection = db.session.connection()
+        return _run(connection.connection.driver_connection, connection.dialect, connection.invalidate, sql,
+                    parameters)
+
+    def before_write(self) -> None:
+        """SQLite: enter the write gate until the session's transaction ends."""
+        hold_until_transaction_end(db.session())
+
+
+class DirectConnection:
+    """A pooled DBAPI connection without a Session: one short transaction, `commit()`ed by the caller.
+
+    Use as a context manager: anything not committed is rolled back, the write gate is left, and the
+    connection goes back to the pool.
+    """
+
+    def __init__(self, engine):
+        self.dialect = engine.dialect
+        self._gate = gate_for(engine)
+        self._in_gate = False
+        self._committed = False
+        try:
+            self._raw = engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as error:  # the database is down: SQLAlchemy's error, so a 503
+            raise sa_exc.DBAPIError.instance(None, None, error, self.dialect.loaded_dbapi.Error,
+                                             dialect=self.dialect) from error
+        self._dbapi = self._raw.driver_connection
+
+    def run(self, sql: str, parameters) -> list[tuple]:
+        """Run in this connection's transaction."""
+        return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
+
+    def before_write(self) -> None:
+        """SQLite: enter the write gate until commit or rollback."""
+        if self._gate is not None and not self._in_gate:
+            self._gate.acquire()
+            self._in_gate = True
+
+    def commit(self) -> None:
+        """Commit the transaction and let the next writer in."""
+        try:
+            self._dbapi.commit()
+            self._committed = True
+        except self.dialect.loaded_dbapi.Error as error:
+            raise _wrapped(error, self.dialect, self._dbapi, None, self._raw.invalidate, "COMMIT", ()) from error
+        finally:
+            self._leave_gate()
+
+    def _leave_gate(self) -> None:
+        if self._in_gate:
+            self._in_gate = False
+            self._gate.release()
+
+    def __enter__(self) -> DirectConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            if not self._committed and self._raw.is_valid:
+                self._dbapi.rollback()  # nothing if committed; an unfinished transaction is undone
+        except self.dialect.loaded_dbapi.Error:
+            self._raw.invalidate()
+        finally:
+            self._leave_gate()
+            self._raw.close()
+
+
+class StatementCache:
+    """Compiled statements by (key, dialect name), built on first use; bounded, shared by the threads of a process."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._data: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, dialect, build) -> DriverStatement:
+        """The statement compiled for `key` on `dialect`; `build()` gives the Core statement."""
+        full_key = (key, dialect.name)
+        statement = self._data.get(full_key)
+        if statement is None:
+            statement = DriverStatement(build(), dialect)
+            with self._lock:
+                if len(self._data) < self.size:
+                    self._data[full_key] = statement
+        return statement

@@ -1,0 +1,110 @@
+"""SQLite: one writer at a time across every process and thread, queued instead of polling.
+
+SQLite lets one connection write at a time. A second writer does not wait in a queue: its busy handler sleeps
+and retries (1, 2, 5, 10, 15, 20, 25, … 100 ms), so under a crowd of check-ins a request can sleep far longer
+than the few hundred microseconds the lock is actually held, and the CPU sits idle meanwhile (measured: two
+thirds of a check-in's time was spent inside that sleep). The gate puts the writers of the hot path in a real
+queue instead — a thread lock inside the process, then an exclusive `flock` on a file beside the database
+across processes — taken before the first write and released when the session's transaction ends (commit or
+rollback), so the SQLite lock is always free by the time the next writer in the queue runs.
+
+A process that dies releases its `flock` with its file descriptor. PostgreSQL needs none of this (row locks):
+there the gate does nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+INFO_KEY = "lantoa.write_gate"
+THREAD_WAIT_SECONDS = 30.0
+
+
+class WriteGateTimeout(RuntimeError):
+    """Another thread of this process held the gate for too long (a transaction left open)."""
+
+
+class WriteGate:
+    """The gate of one SQLite file: a thread lock, then an exclusive flock on `<database>.write-gate`."""
+
+    def __init__(self, database_path: str):
+        self.path = database_path + ".write-gate"
+        # Re-entrant: two sessions of one thread (a test and the request it makes) must not wait on each other.
+        self._thread_lock = threading.RLock()
+        self._depth = 0  # holds by the owning thread; read and written only while holding _thread_lock
+        self._fd: int | None = None
+        self._pid: int | None = None
+
+    def _file(self) -> int:
+        """This process's descriptor of the gate file (a forked child opens its own: flock is per open file)."""
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self) -> None:
+        """Wait for this process's turn, then for the file's; both waits sleep until woken, no polling."""
+        if not self._thread_lock.acquire(timeout=THREAD_WAIT_SECONDS):
+            raise WriteGateTimeout(f"write gate held for more than {THREAD_WAIT_SECONDS} s in this process")
+        try:
+            if self._depth == 0:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+            self._depth += 1
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        """Let the next writer in (when the owning thread's last hold ends)."""
+        try:
+            self._depth -= 1
+            if self._depth == 0:
+                fcntl.flock(self._file(), fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+_GATES: dict[str, WriteGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def gate_for(engine) -> WriteGate | None:
+    """The gate of the engine's SQLite file, or None (PostgreSQL, in-memory SQLite)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = os.path.abspath(url.database)
+    gate = _GATES.get(path)
+    if gate is None:
+        with _GATES_LOCK:
+            gate = _GATES.setdefault(path, WriteGate(path))
+    return gate
+
+
+def hold_until_transaction_end(session: Session) -> None:
+    """Enter the gate before this session's first write; it is left when the session's transaction ends.
+
+    Idempotent within one transaction (an import of many rows enters once).
+    """
+    if INFO_KEY in session.info:
+        return
+    gate = gate_for(session.get_bind())
+    if gate is None:
+        return
+    session.connection()  # the transaction exists first, so its end is sure to come and release the gate
+    gate.acquire()
+    session.info[INFO_KEY] = gate
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _leave_gate(session, transaction):
+    """Commit, rollback or close of the outermost transaction: the SQLite lock is free, let the next writer in."""
+    if transaction.parent is None:
+        gate = session.info.pop(INFO_KEY, None)
+        if gate is not None:
+            gate.release()
