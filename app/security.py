@@ -16,22 +16,27 @@ class LeanSessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app, request):
         """An empty session straight away when there is no cookie to read."""
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
-        """Nothing to do for a session that stayed empty and was never looked at."""
-        if not session and not session.modified and not session.accessed:
+        """For a session that stayed empty and unchanged, only what Flask would do too: Vary if it was read."""
+        if not session and not session.modified:
+            if session.accessed:  # Flask-Login looks at every request's session
+                response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
 
 
 def csp_nonce() -> str:
     """A per-response nonce for the rare inline <script> (templates: `nonce="{{ csp_nonce() }}"`)."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    state = g._get_current_object()
+    nonce = state.get("csp_nonce")
+    if nonce is None:
+        nonce = state.csp_nonce = secrets.token_urlsafe(16)
+    return nonce
 
 
 def content_security_policy(nonce: str) -> str:

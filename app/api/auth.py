@@ -15,17 +15,19 @@ PUBLIC_ENDPOINTS = {"api.openapi"}
 @bp.before_request
 def authenticate_request():
     """Every API call needs `Authorization: Bearer <token>` (401 otherwise)."""
-    g.api_principal = g.api_values = g.api_orm_user = None
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    # Plain objects instead of the context proxies: this runs before every API call (check-ins included).
+    state, req = g._get_current_object(), request._get_current_object()
+    state.api_principal = state.api_values = state.api_orm_user = None
+    if req.endpoint in PUBLIC_ENDPOINTS:
         return None
-    header = request.headers.get("Authorization", "")
-    scheme, _, raw = header.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
+    scheme, _, raw = req.headers.get("Authorization", "").partition(" ")
+    raw = raw.strip()
+    if scheme.lower() != "bearer" or not raw:
         return json_error(401, "Thiếu mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
-    values = token_values(raw.strip(), utcnow(), current_app.config.get("API_TOKEN_CACHE_SECONDS", 0))
+    values = token_values(raw, utcnow(), current_app.config.get("API_TOKEN_CACHE_SECONDS", 0))
     if values is None:
         return json_error(401, "Mã truy cập không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.")
-    g.api_values, g.api_principal = values, principal_of(values)
+    state.api_values, state.api_principal = values, principal_of(values)
     return None
 
 
@@ -47,7 +49,8 @@ def api_roles(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if g.api_principal is None or g.api_principal.role not in roles:
+            principal = g.api_principal
+            if principal is None or principal.role not in roles:
                 return json_error(403, "Vai trò của bạn không được phép thực hiện thao tác này.")
             return view(*args, **kwargs)
 

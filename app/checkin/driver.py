@@ -38,8 +38,8 @@ class DriverStatement:
         binds = compiled.binds
         # Values bound inside the statement itself (e.g. the commune id `scope` adds), overridable by name.
         self.bound = {name: binds[name].effective_value for name in set(self.names)}
-        self.bind_processors = {name: binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-                                for name in set(self.names)}
+        processors = {name: binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in set(self.names)}
+        self.active_processors = tuple((name, p) for name, p in processors.items() if p is not None)
         # Result columns of a SELECT go through their types (dates, UTC datetimes); RETURNING here is an integer id.
         columns = getattr(stmt, "selected_columns", ())
         processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
@@ -47,14 +47,14 @@ class DriverStatement:
 
     def parameters(self, values: dict):
         """The driver's parameters (tuple or dict, as its paramstyle wants), each processed by its column type."""
-        bound = self.bound
-        processors = self.bind_processors
-        processed = {}
-        for name in processors:
-            value = values[name] if name in values else bound.get(name)
-            processor = processors[name]
-            processed[name] = processor(value) if processor is not None and value is not None else value
-        return tuple(processed[name] for name in self.names) if self.positional else processed
+        merged = {**self.bound, **values}
+        for name, processor in self.active_processors:
+            value = merged.get(name)
+            if value is not None:
+                merged[name] = processor(value)
+        if self.positional:
+            return tuple(map(merged.get, self.names))
+        return {name: merged.get(name) for name in self.names}
 
     def rows(self, connection, values: dict) -> list[tuple]:
         """Every row of the statement run on `connection` (a SessionConnection or DirectConnection)."""
