@@ -73,6 +73,24 @@ _GATES: dict[str, WriteGate] = {}
 _GATES_LOCK = threading.Lock()
 
 
+def _reset_after_fork() -> None:
+    """A forked child holds nothing: fresh locks, no hold count, its own descriptor on first use.
+
+    Without this a child forked while its parent held the gate would inherit a held lock and a hold count,
+    and walk in beside the parent (or, forked from another thread, wait for a release that never comes).
+    """
+    global _GATES_LOCK
+    _GATES_LOCK = threading.Lock()
+    for gate in _GATES.values():
+        gate._thread_lock = threading.RLock()
+        gate._depth = 0
+        gate._fd = None
+        gate._pid = None
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 def gate_for(engine) -> WriteGate | None:
     """The gate of the engine's SQLite file, or None (PostgreSQL, in-memory SQLite)."""
     url = engine.url

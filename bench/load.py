@@ -171,7 +171,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=float, default=0.2)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)  # the README's production command
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     options = (args.checkins, args.repeats, args.clients, args.workers, args.threads)

@@ -1,0 +1,160 @@
+"""Check-ins on the driver (app/checkin/driver.py): what the API stores is what the ORM reads, errors are SQLAlchemy's."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import bindparam, exc, insert, select
+
+from app.auth.services import Principal
+from app.checkin import services as svc
+from app.checkin.driver import DriverStatement
+from app.models import CheckIn, Commune
+from app.models.types import utcnow
+from app.write_gate import gate_for
+from tests.checkin.conftest import PERSON, count
+from tests.checkin.gate_helpers import assert_gate_free
+
+BODY = {"full_name": "Phạm Thị Thu Hà", "phone": "0987001122", "birth_year": 1975, "audience": 2,
+        "residence_code": "11948", "bhyt_status": "expired", "consent": True}
+
+
+def _post(client, headers, activity, body):
+    return client.post(f"/api/v1/activities/{activity.id}/checkins", json=body, headers=headers)
+
+
+def _principal(user) -> Principal:
+    return Principal(user.id, user.role, user.commune_id, user.username)
+
+
+def _is_utc(moment: datetime) -> bool:
+    return moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
+
+
+def test_api_checkin_reads_back_through_the_orm_exactly_as_answered(client, db, make_user, api_token,
+                                                                    make_activity):
+    activity = make_activity()
+    user = make_user("commune")
+    headers = api_token(user)
+    answer = _post(client, headers, activity, BODY)
+    assert answer.status_code == 201, answer.json
+
+    db.session.rollback()
+    row = db.session.get(CheckIn, answer.json["id"])
+    assert _is_utc(row.created_at)
+    assert row.created_at.isoformat() == answer.json["checked_in_at"]
+    assert (row.full_name, row.phone, row.audience, row.birth_year, row.bhyt_status, row.consent) == \
+        ("Phạm Thị Thu Hà", "0987001122", 2, 1975, "expired", True)
+    assert row.residence_commune_id == db.session.scalar(select(Commune.id).where(Commune.code == "11948"))
+    assert (row.activity_id, row.source, row.created_by_id, row.code) == \
+        (activity.id, "staff", user.id, answer.json["code"])
+    assert row.name_key == "pham thi thu ha"
+
+    listed = client.get(f"/api/v1/activities/{activity.id}/checkins", headers=headers).json
+    assert [(c["id"], c["checked_in_at"], c["full_name"], c["phone"], c["residence_code"]) for c in listed] == \
+        [(row.id, answer.json["checked_in_at"], "Phạm Thị Thu Hà", "0987001122", "11948")]
+
+
+def test_same_phone_twice_on_the_api_answers_the_stored_first_time_and_keeps_one_row(client, db, make_user,
+                                                                                    api_token, make_activity):
+    activity = make_activity()
+    headers = api_token(make_user("commune"))
+    first = _post(client, headers, activity, BODY)
+    again = _post(client, headers, activity, {**BODY, "full_name": "Người khác", "nonce": "n-2"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["duplicate"] is True
+    assert again.json["id"] == first.json["id"] and again.json["full_name"] == "Phạm Thị Thu Hà"
+    assert again.json["first_time"] == first.json["first_time"]
+    # The repeat's answer is read back from the database through the column types: the same aware UTC time.
+    assert again.json["checked_in_at"] == first.json["checked_in_at"]
+    assert count(db, activity.id) == 1
+
+
+def test_checkin_activity_gives_aware_utc_times_equal_to_the_orm(db, make_user, make_activity):
+    activity = make_activity()
+    found = svc.checkin_activity(activity.id, _principal(make_user("commune")))
+    assert found is not None and found.id == activity.id
+    assert (found.start_at, found.end_at) == (activity.start_at, activity.end_at)
+    assert _is_utc(found.start_at) and _is_utc(found.end_at)
+    assert (found.commune_id, found.kind, found.status) == (activity.commune_id, "fair", "planned")
+    with svc.direct_connection() as conn:
+        direct = svc.checkin_activity(activity.id, _principal(make_user("city")), conn)
+    assert direct == found
+
+
+def test_checkin_activity_of_another_commune_is_none_for_a_commune_user(db, make_user, make_activity):
+    mine, theirs = make_activity(), make_activity(commune_code="11948")
+    hong_bang = _principal(make_user("commune"))
+    other = _principal(make_user("commune", commune_code="11948"))
+    assert svc.checkin_activity(theirs.id, hong_bang) is None
+    assert svc.checkin_activity(mine.id, hong_bang).id == mine.id  # the same compiled statement, another id
+    assert svc.checkin_activity(theirs.id, other).id == theirs.id  # another commune: not the first one's scope
+    assert svc.checkin_activity(mine.id, other) is None
+    with svc.direct_connection() as conn:
+        assert svc.checkin_activity(theirs.id, hong_bang, conn) is None
+    assert svc.checkin_activity(theirs.id, _principal(make_user("viewer"))).id == theirs.id
+
+
+def test_direct_connection_left_without_commit_stores_nothing(db, make_activity):
+    activity = make_activity()
+    with pytest.raises(RuntimeError, match="mất điện"):
+        with svc.direct_connection() as conn:
+            outcome = svc.record_checkin(activity, PERSON, "staff", None, utcnow(), conn=conn)
+            assert outcome.checkin.id is not None
+            raise RuntimeError("mất điện")
+    assert count(db, activity.id) == 0
+    gate = gate_for(db.engine)
+    if gate is not None:
+        assert_gate_free(gate)
+
+
+def test_direct_connection_committed_stores_the_row(db, make_activity):
+    activity = make_activity()
+    now = utcnow()
+    with svc.direct_connection() as conn:
+        outcome = svc.record_checkin(activity, PERSON, "staff", None, now, conn=conn)
+        conn.commit()
+    db.session.rollback()
+    row = db.session.get(CheckIn, outcome.checkin.id)
+    assert row.activity_id == activity.id and row.full_name == "Nguyễn Văn An" and row.created_at == now
+    assert count(db, activity.id) == 1
+
+
+def _not_null_violation(conn, activity):
+    table = CheckIn.__table__
+    stmt = insert(table).values(activity_id=bindparam("activity_id"), source=bindparam("source"),
+                                full_name=bindparam("full_name", type_=table.c.full_name.type))
+    DriverStatement(stmt, conn.dialect).rows(conn, {"activity_id": activity.id, "source": "staff",
+                                                    "full_name": None})
+
+
+def _invalid_sql(conn, activity):
+    conn.run("SELECT * FROM no_such_table", ())
+
+
+@pytest.mark.parametrize("mistake, error", [(_not_null_violation, exc.IntegrityError),
+                                            (_invalid_sql, exc.DBAPIError)])
+def test_driver_error_is_sqlalchemys_and_the_next_checkin_still_works(client, db, make_user, api_token,
+                                                                      make_activity, mistake, error):
+    activity = make_activity()
+    with pytest.raises(error) as raised:
+        with svc.direct_connection() as conn:
+            conn.before_write()
+            mistake(conn, activity)
+    assert isinstance(raised.value.orig, db.engine.dialect.loaded_dbapi.Error)  # the driver's, wrapped
+    gate = gate_for(db.engine)
+    if gate is not None:
+        assert_gate_free(gate)
+    response = _post(client, api_token(make_user("commune")), activity, BODY)
+    assert response.status_code == 201, response.json
+    assert count(db, activity.id) == 1
+
+
+def test_created_at_stored_by_the_driver_is_utc_whatever_the_offset_given(db, make_activity):
+    activity = make_activity()
+    hanoi = datetime.now(UTC).astimezone(timezone(timedelta(hours=7))).replace(microsecond=123456)
+    with svc.direct_connection() as conn:
+        outcome = svc.record_checkin(activity, PERSON, "staff", None, hanoi, conn=conn)
+        conn.commit()
+    db.session.rollback()
+    stored = db.session.get(CheckIn, outcome.checkin.id).created_at
+    assert stored == hanoi and _is_utc(stored)
