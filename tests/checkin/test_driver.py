@@ -158,3 +158,41 @@ def test_created_at_stored_by_the_driver_is_utc_whatever_the_offset_given(db, ma
     db.session.rollback()
     stored = db.session.get(CheckIn, outcome.checkin.id).created_at
     assert stored == hanoi and _is_utc(stored)
+
+
+def _sqlite_only(db):
+    if gate_for(db.engine) is None:
+        pytest.skip("a kept connection is for a SQLite file only (PostgreSQL connections go back to the pool)")
+
+
+@pytest.fixture
+def first_checkin(client, db, make_user, api_token, make_activity):
+    """SQLite only: one API check-in made; (activity, headers, the connection the thread kept)."""
+    _sqlite_only(db)
+    from app.checkin import driver
+
+    activity = make_activity()
+    headers = api_token(make_user("commune"))
+    assert _post(client, headers, activity, {**PERSON, "phone": "0901000001"}).status_code == 201
+    assert driver._KEPT.raw is not None and driver._KEPT.raw.is_valid
+    return activity, headers, driver._KEPT.raw
+
+
+def test_sqlite_connection_is_kept_between_checkins_of_one_thread(client, db, first_checkin):
+    from app.checkin import driver
+
+    activity, headers, kept = first_checkin
+    assert _post(client, headers, activity, {**PERSON, "phone": "0901000002"}).status_code == 201
+    assert driver._KEPT.raw is kept  # no pool checkout or return in between
+    assert count(db, activity.id) == 2
+
+
+def test_kept_connection_that_failed_is_closed_and_replaced(client, db, first_checkin):
+    from app.checkin import driver
+
+    activity, headers, kept = first_checkin
+    kept.invalidate()  # as a lost connection would be
+    assert _post(client, headers, activity, {**PERSON, "phone": "0901000004"}).status_code == 201
+    assert driver._KEPT.raw is not kept and driver._KEPT.raw.is_valid
+    assert count(db, activity.id) == 2
+    assert_gate_free(gate_for(db.engine))

@@ -50,3 +50,18 @@ def test_anonymous_page_that_writes_the_session_still_sets_the_cookie(client, db
     response = client.get("/login")  # the CSRF token is kept in the session
     assert response.status_code == 200
     assert _session_cookies(response)
+
+
+def test_api_answers_do_not_vary_on_cookies_but_pages_do(client, db, make_user, api_token):
+    """Bearer-token calls skip the cookie-session hooks (CSRF, remember-me); pages keep them."""
+    headers = api_token(make_user("city"))
+    api = client.get("/api/v1/communes", headers=headers)
+    assert api.status_code == 200
+    assert "Cookie" not in api.headers.get("Vary", "")
+    page = client.get("/login")
+    assert page.status_code == 200 and "Cookie" in page.headers.get("Vary", "")
+
+
+def test_page_post_without_csrf_token_is_still_refused(client, db):
+    response = client.post("/login", data={"username": "ai", "password": "Matkhau123"})
+    assert response.status_code == 400
