@@ -66,15 +66,16 @@ def register(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE"):
         fixed.append(("Strict-Transport-Security", "max-age=31536000"))
 
+    fixed = [(key.lower(), key, value) for key, value in fixed]
+
     @app.after_request
     def _headers(response):
         headers = response.headers
         # One pass over the few headers already set (a missing-key lookup in werkzeug's Headers raises and
         # catches an exception per header: measurable on the check-in path, which answers hundreds per second).
-        present = {key.lower() for key, _ in headers.items()}
+        present = {key.lower() for key in headers.keys()}
+        missing = [(key, value) for lower, key, value in fixed if lower not in present]
         if "content-security-policy" not in present:
-            headers.add("Content-Security-Policy", content_security_policy(csp_nonce()))
-        for key, value in fixed:
-            if key.lower() not in present:
-                headers.add(key, value)
+            missing.append(("Content-Security-Policy", content_security_policy(csp_nonce())))
+        headers.extend(missing)
         return response
