@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -34,17 +35,25 @@ class WriteGate:
 
     def __init__(self, database_path: str):
         self.path = database_path + ".write-gate"
+        self._forget()
+        _EVERY_GATE.add(self)
+
+    def _forget(self) -> None:
+        """Hold nothing: a fresh lock, no hold count, no descriptor (a new gate, or one in a forked child).
+
+        A child forked while its parent held the gate would otherwise inherit a held lock and a hold count and
+        walk in beside the parent (or, forked from another thread, wait for a release that never comes); and
+        flock belongs to an open file, so the child opens its own.
+        """
         # Re-entrant: two sessions of one thread (a test and the request it makes) must not wait on each other.
         self._thread_lock = threading.RLock()
         self._depth = 0  # holds by the owning thread; read and written only while holding _thread_lock
         self._fd: int | None = None
-        self._pid: int | None = None
 
     def _file(self) -> int:
-        """This process's descriptor of the gate file (a forked child opens its own: flock is per open file)."""
-        if self._fd is None or self._pid != os.getpid():
+        """This process's descriptor of the gate file, opened on first use."""
+        if self._fd is None:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._pid = os.getpid()
         return self._fd
 
     def acquire(self) -> None:
@@ -69,38 +78,38 @@ class WriteGate:
             self._thread_lock.release()
 
 
+_EVERY_GATE: weakref.WeakSet = weakref.WeakSet()
 _GATES: dict[str, WriteGate] = {}
+_GATES_BY_ENGINE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _GATES_LOCK = threading.Lock()
 
 
 def _reset_after_fork() -> None:
-    """A forked child holds nothing: fresh locks, no hold count, its own descriptor on first use.
-
-    Without this a child forked while its parent held the gate would inherit a held lock and a hold count,
-    and walk in beside the parent (or, forked from another thread, wait for a release that never comes).
-    """
+    """A forked child holds no gate (see WriteGate._forget)."""
     global _GATES_LOCK
     _GATES_LOCK = threading.Lock()
-    for gate in _GATES.values():
-        gate._thread_lock = threading.RLock()
-        gate._depth = 0
-        gate._fd = None
-        gate._pid = None
+    for gate in list(_EVERY_GATE):
+        gate._forget()
 
 
 os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def gate_for(engine) -> WriteGate | None:
-    """The gate of the engine's SQLite file, or None (PostgreSQL, in-memory SQLite)."""
+    """The gate of the engine's SQLite file, or None (PostgreSQL, in-memory SQLite); looked up once per engine."""
+    try:
+        return _GATES_BY_ENGINE[engine]
+    except KeyError:
+        pass
     url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    path = os.path.abspath(url.database)
-    gate = _GATES.get(path)
-    if gate is None:
+    gate = None
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = os.path.abspath(url.database)
         with _GATES_LOCK:
-            gate = _GATES.setdefault(path, WriteGate(path))
+            gate = _GATES.get(path)
+            if gate is None:
+                gate = _GATES[path] = WriteGate(path)
+    _GATES_BY_ENGINE[engine] = gate
     return gate
 
 

@@ -168,9 +168,3 @@ def user_of(values: dict) -> User:
     cached = User(**values)
     make_transient_to_detached(cached)
     return db.session.merge(cached, load=False)
-
-
-def user_for_token(raw: str, now: datetime, ttl: float = 0) -> User | None:
-    """The active user behind a bearer token, or None; cached for `ttl` seconds (see TokenCache)."""
-    values = token_values(raw, now, ttl)
-    return None if values is None else user_of(values)

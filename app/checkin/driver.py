@@ -195,16 +195,14 @@ class DirectConnection:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        healthy = True
         try:
             if not self._committed and self._raw.is_valid:
                 self._dbapi.rollback()  # an unfinished transaction is undone
         except self.dialect.loaded_dbapi.Error:
-            healthy = False
             self._raw.invalidate()
         finally:
             self._leave_gate()
-            if not (self._keep and healthy and self._raw.is_valid and _KEPT.raw is self._raw):
+            if not (self._keep and self._raw.is_valid):  # PostgreSQL, or a connection that failed
                 if _KEPT.raw is self._raw:
                     _KEPT.raw, _KEPT.engine = None, None
                 self._raw.close()

@@ -87,7 +87,7 @@ class StoredCheckin:
 class Outcome:
     """The answer to a check-in: the stored row and whether it was already there."""
 
-    checkin: CheckIn | StoredCheckin
+    checkin: StoredCheckin
     duplicate: bool = False
     extra: dict = field(default_factory=dict)
 

@@ -226,10 +226,7 @@ def test_a_child_forked_while_the_parent_holds_the_gate_waits_for_the_parent(tmp
     """gunicorn forks workers: a child must never inherit the parent's place in the gate."""
     import os
 
-    from app.write_gate import _GATES
-
-    path = str(tmp_path / "forked.db")
-    gate = _GATES.setdefault(path, WriteGate(path))
+    gate = WriteGate(str(tmp_path / "forked.db"))
     gate.acquire()
     read, write = os.pipe()
     pid = os.fork()
