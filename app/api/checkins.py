@@ -33,7 +33,7 @@ def create_checkin(activity_id: int):
     """201 new; 200 `duplicate` with the first time for a repeat or replayed nonce; 4xx with a reason code."""
     caller = api_principal()  # no ORM user on this hot path: scoping and the actor id need only these columns
     body = request.get_json(silent=True)
-    # The busiest endpoint at a fair: one pooled connection, no Session, one short transaction (checkin/driver.py).
+    # The busiest endpoint at a fair: the thread's kept connection, no Session, autocommit (checkin/driver.py).
     with svc.direct_connection() as conn:
         activity = svc.checkin_activity(activity_id, caller, conn)
         if activity is None or not KINDS[activity.kind].qr:

@@ -10,11 +10,11 @@ go through the column types' own bind and result processors; only the execution 
 They run on one of two connections:
 - `SessionConnection`: the session's own, inside its transaction (forms, imports, tests): the caller commits
   the session once (STYLE 5).
-- `DirectConnection`: a pooled DBAPI connection with no Session around it, one short transaction that the
-  caller commits with `commit()` (the API check-in POST).
+- `DirectConnection`: a DBAPI connection kept by the thread, with no Session around it, in autocommit: each
+  statement is its own transaction (the API check-in POST).
 Either way a driver error is raised as SQLAlchemy's own exception, with the connection invalidated when the
-driver says it is gone, so a lost database is still a 503 (app/errors.py), and on SQLite the first write
-enters the write gate (app/write_gate.py), left when the transaction ends.
+driver says it is gone, so a lost database is still a 503 (app/errors.py), and on SQLite a write enters the
+write gate (app/write_gate.py): until the session's transaction ends, or for the one autocommitted statement.
 """
 
 from __future__ import annotations
@@ -57,31 +57,33 @@ class DriverStatement:
             return tuple(map(merged.get, self.names))
         return {name: merged.get(name) for name in self.names}
 
-    def rows(self, connection, values: dict) -> list[tuple]:
+    def rows(self, connection, values: dict, write: bool = False) -> list[tuple]:
         """Every row of the statement run on `connection` (a SessionConnection or DirectConnection)."""
         parameters = self.parameters(values)
-        rows = connection.run(self.sql, parameters)
+        rows = connection.run(self.sql, parameters, write)
         processors = self.result_processors
         if processors is None:
             return rows
         return [tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True)) for row in rows]
 
-    def first(self, connection, values: dict):
+    def first(self, connection, values: dict, write: bool = False):
         """The first row, or None."""
-        rows = self.rows(connection, values)
+        rows = self.rows(connection, values, write)
         return rows[0] if rows else None
 
 
 def _run(dbapi_connection, dialect, invalidate, sql: str, parameters) -> list[tuple]:
     """Execute on the driver; its errors become SQLAlchemy's (a lost connection is invalidated, then re-raised)."""
-    cursor = dbapi_connection.cursor()
+    cursor = None
     try:
+        cursor = dbapi_connection.cursor()  # inside: a connection closed underneath fails already here
         cursor.execute(sql, parameters)
         return cursor.fetchall() if cursor.description else []
     except dialect.loaded_dbapi.Error as error:
         raise _wrapped(error, dialect, dbapi_connection, cursor, invalidate, sql, parameters) from error
     finally:
-        cursor.close()
+        if cursor is not None:
+            cursor.close()
 
 
 def _wrapped(error, dialect, dbapi_connection, cursor, invalidate, sql, parameters):
@@ -101,19 +103,17 @@ class SessionConnection:
         """The dialect of the session's bind."""
         return db.session.get_bind().dialect
 
-    def run(self, sql: str, parameters) -> list[tuple]:
-        """Run inside the session's transaction."""
+    def run(self, sql: str, parameters, write: bool = False) -> list[tuple]:
+        """Run inside the session's transaction; on SQLite a write enters the write gate until that transaction ends."""
+        if write:
+            hold_until_transaction_end(db.session())
         connection = db.session.connection()
         return _run(connection.connection.driver_connection, connection.dialect, connection.invalidate, sql,
                     parameters)
 
-    def before_write(self) -> None:
-        """SQLite: enter the write gate until the session's transaction ends."""
-        hold_until_transaction_end(db.session())
-
 
 class _Kept(threading.local):
-    """Per thread: the SQLite connection a DirectConnection keeps between check-ins, and its engine."""
+    """Per thread: the connection a DirectConnection keeps between check-ins, and its engine."""
 
     engine = None
     raw = None
@@ -123,7 +123,7 @@ _KEPT = _Kept()
 
 
 def _forget_after_fork() -> None:
-    """A forked child never uses its parent's SQLite connection (SQLite forbids carrying one across fork)."""
+    """A forked child never uses its parent's connection (SQLite forbids it; a server socket would be shared)."""
     global _KEPT
     _KEPT = _Kept()
 
@@ -131,81 +131,91 @@ def _forget_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
-class DirectConnection:
-    """A pooled DBAPI connection without a Session: one short transaction, `commit()`ed by the caller.
+def _drop_kept() -> None:
+    """This thread's kept connection goes back to its pool as the pool lent it: out of autocommit (a Session may
+    borrow it next); a dead one is closed."""
+    raw, engine = _KEPT.raw, _KEPT.engine
+    if raw is None:
+        return
+    _KEPT.raw, _KEPT.engine = None, None
+    if raw.is_valid:
+        try:
+            engine.dialect.reset_isolation_level(raw.driver_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            raw.invalidate()
+    raw.close()
 
-    Use as a context manager: anything not committed is rolled back and the write gate is left. On PostgreSQL
-    the connection then goes back to the pool (whose pre-ping notices a server that dropped it); a SQLite file
-    has no server to drop it, so each thread keeps its connection checked out for the next check-in and skips
-    the pool's checkout and return (a tenth of the check-in's CPU); a connection that failed is closed.
+
+class DirectConnection:
+    """A DBAPI connection with no Session and no transaction around it: every statement commits by itself.
+
+    A check-in writes one row with one INSERT … ON CONFLICT DO NOTHING, atomic on its own, and its two reads
+    (the activity; the stored row on a repeat) share no snapshot with it, so the connection runs in the driver's
+    autocommit mode. On PostgreSQL a check-in then costs two round trips (SELECT, INSERT) where a pooled
+    transaction took five (pre-ping, BEGIN, SELECT, INSERT, COMMIT); on SQLite the write gate is held around the
+    INSERT alone.
+
+    Each thread keeps its connection between check-ins: no pool checkout, return or pre-ping. When the first
+    statement on a kept connection finds it gone (the server restarted, an idle timeout), the connection is
+    replaced and that statement runs once more; any other failure closes the connection and is raised as
+    SQLAlchemy's error (a lost database is a 503). Use as a context manager.
     """
 
     def __init__(self, engine):
         self.dialect = engine.dialect
+        self._engine = engine
         self._gate = gate_for(engine)
-        self._in_gate = False
-        self._committed = False
-        self._keep = self._gate is not None  # a SQLite file
-        raw = _KEPT.raw if self._keep and _KEPT.engine is engine else None
-        if raw is None or not raw.is_valid:
-            raw = self._checkout(engine)
-        self._raw = raw
-        self._dbapi = raw.driver_connection
+        kept = _KEPT.raw if _KEPT.engine is engine else None
+        self._reused = kept is not None and kept.is_valid
+        self._raw = kept if self._reused else self._checkout()
+        self._dbapi = self._raw.driver_connection
 
-    def _checkout(self, engine):
-        """A connection from the pool (the kept one of another engine, e.g. a test's, goes back to its own)."""
-        if self._keep and _KEPT.raw is not None:
-            old, _KEPT.raw, _KEPT.engine = _KEPT.raw, None, None
-            old.close()
+    def _checkout(self):
+        """A connection from the pool, in autocommit, kept for this thread (another engine's goes back to it)."""
+        _drop_kept()
+        dialect = self.dialect
         try:
-            raw = engine.raw_connection()
-        except self.dialect.loaded_dbapi.Error as error:  # the database is down: SQLAlchemy's error, so a 503
-            raise sa_exc.DBAPIError.instance(None, None, error, self.dialect.loaded_dbapi.Error,
-                                             dialect=self.dialect) from error
-        if self._keep:
-            _KEPT.raw, _KEPT.engine = raw, engine
+            raw = self._engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:  # the database is down: SQLAlchemy's error, so a 503
+            raise sa_exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error,
+                                             dialect=dialect) from error
+        try:
+            dialect.set_isolation_level(raw.driver_connection, "AUTOCOMMIT")
+        except dialect.loaded_dbapi.Error as error:
+            raw.invalidate()
+            raw.close()
+            raise sa_exc.DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error,
+                                             dialect=dialect) from error
+        _KEPT.raw, _KEPT.engine = raw, self._engine
         return raw
 
-    def run(self, sql: str, parameters) -> list[tuple]:
-        """Run in this connection's transaction."""
-        return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
-
-    def before_write(self) -> None:
-        """SQLite: enter the write gate until commit or rollback."""
-        if self._gate is not None and not self._in_gate:
-            self._gate.acquire()
-            self._in_gate = True
-
-    def commit(self) -> None:
-        """Commit the transaction and let the next writer in."""
+    def run(self, sql: str, parameters, write: bool = False) -> list[tuple]:
+        """Run one statement, committed when it ends; a write enters the SQLite write gate for its duration."""
+        gate = self._gate if write else None
+        if gate is not None:
+            gate.acquire()
         try:
-            self._dbapi.commit()
-            self._committed = True
-        except self.dialect.loaded_dbapi.Error as error:
-            raise _wrapped(error, self.dialect, self._dbapi, None, self._raw.invalidate, "COMMIT", ()) from error
+            try:
+                return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
+            except sa_exc.DBAPIError as error:
+                if not (self._reused and error.connection_invalidated):
+                    raise
+            # The kept connection died while idle: once, on a fresh one (nothing ran on the dead one).
+            self._reused = False
+            self._raw = self._checkout()  # the dead one is closed by _drop_kept
+            self._dbapi = self._raw.driver_connection
+            return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
         finally:
-            self._leave_gate()
-
-    def _leave_gate(self) -> None:
-        if self._in_gate:
-            self._in_gate = False
-            self._gate.release()
+            self._reused = False
+            if gate is not None:
+                gate.release()
 
     def __enter__(self) -> DirectConnection:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        try:
-            if not self._committed and self._raw.is_valid:
-                self._dbapi.rollback()  # an unfinished transaction is undone
-        except self.dialect.loaded_dbapi.Error:
-            self._raw.invalidate()
-        finally:
-            self._leave_gate()
-            if not (self._keep and self._raw.is_valid):  # PostgreSQL, or a connection that failed
-                if _KEPT.raw is self._raw:
-                    _KEPT.raw, _KEPT.engine = None, None
-                self._raw.close()
+        if not self._raw.is_valid and _KEPT.raw is self._raw:  # it failed: replaced by the next check-in
+            _drop_kept()
 
 
 class StatementCache:

@@ -102,7 +102,7 @@ def self_checkin(token: str):
     if form.validate_on_submit():
         try:
             outcome = svc.record_checkin(activity, request.form.to_dict(), "self", None, utcnow(),
-                                         nonce=form.nonce.data or None, secret_key=_secret())
+                                         nonce=form.nonce.data or None)
         except svc.CheckinRefused as refusal:
             if refusal.code in ("outside_window",):
                 return _public_error(refusal, activity)
@@ -304,7 +304,8 @@ def refusal_json(refusal: svc.CheckinRefused):
 def checkin_from_json(activity: Activity, body, actor, default_source: str, conn=None):
     """One JSON check-in (`{ticket}` or `{registration_id}` or the person's fields), with an optional nonce.
 
-    Written in the session's transaction, or on `conn` (a DirectConnection, the API hot path); committed here.
+    Written in the session's transaction, committed here, or on `conn` (a DirectConnection, the API hot path),
+    whose single INSERT commits by itself.
     """
     if not isinstance(body, dict):
         return refusal_json(svc.CheckinRefused("invalid_field", fields={"_": "Cần một đối tượng JSON."}))
@@ -319,15 +320,13 @@ def checkin_from_json(activity: Activity, body, actor, default_source: str, conn
                 raise svc.CheckinRefused("wrong_activity", "Người này không đăng ký hoạt động này.")
             source = "staff"
         outcome = svc.record_checkin(activity, None if via else body, source, actor, utcnow(),
-                                     nonce=body.get("nonce"), via_ticket=via, secret_key=_secret(),
+                                     nonce=body.get("nonce"), via_ticket=via,
                                      conn=conn or svc.SESSION)
     except svc.CheckinRefused as refusal:
         db.session.rollback()  # a DirectConnection rolls back when its `with` ends
         return refusal_json(refusal)
     body = answer(outcome)
-    if conn is not None:
-        conn.commit()
-    else:
+    if conn is None:  # a DirectConnection's INSERT committed by itself
         db.session.commit()
     return jsonify(body), 200 if outcome.duplicate else 201
 
@@ -357,7 +356,7 @@ def walk_in(activity_id: int):
     if form.validate_on_submit():
         try:
             outcome = svc.record_checkin(activity, request.form.to_dict(), "staff", current_user, utcnow(),
-                                         nonce=form.nonce.data or None, secret_key=_secret())
+                                         nonce=form.nonce.data or None)
         except svc.CheckinRefused as refusal:
             _show_errors(form, refusal)
         else:
@@ -534,8 +533,7 @@ def import_confirm(activity_id: int, upload_id: str):
     now = utcnow()
     for row in rows[1:]:
         try:
-            outcome = svc.record_checkin(activity, _row_data(row, mapping), "import", current_user, now,
-                                         secret_key=_secret())
+            outcome = svc.record_checkin(activity, _row_data(row, mapping), "import", current_user, now)
         except svc.CheckinRefused:
             errors += 1
             continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -273,12 +272,12 @@ def _insert_once(model, values: dict, conn: Connection = SESSION) -> int | None:
     The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
     requests in any number of processes store one row; one statement, no savepoint round trips. Compiled once
     per dialect and run on the driver (app/checkin/driver.py); on SQLite the write gate is entered first and
-    held until the transaction ends, so writers queue instead of polling SQLite's lock (app/write_gate.py).
+    held until the transaction ends (or the statement, in autocommit), so writers queue instead of polling
+    SQLite's lock (app/write_gate.py).
     """
     stmt = _STATEMENTS.get(("insert", model.__tablename__, tuple(values)), conn.dialect,
                            lambda: _insert_statement(model, values, conn.dialect.name))
-    conn.before_write()
-    row = stmt.first(conn, values)
+    row = stmt.first(conn, values, write=True)
     return row[0] if row is not None else None
 
 
@@ -340,16 +339,17 @@ def checkin_activity(activity_id: int, user, conn: Connection = SESSION) -> Chec
 
 
 def direct_connection() -> DirectConnection:
-    """A pooled connection with no Session for one check-in (the API hot path); commit it, then leave the `with`."""
+    """The thread's autocommit connection, no Session, for one check-in (the API hot path); use it in a `with`."""
     return DirectConnection(db.engine)
 
 
 def record_checkin(activity: Activity, data: dict | None, source: str, actor, now: datetime,
                    nonce: str | None = None, via_ticket: Registration | None = None,
-                   secret_key: str = "", conn: Connection = SESSION) -> Outcome:
+                   conn: Connection = SESSION) -> Outcome:
     """Record one attendance (every path: form, API, scanner, walk-in, import); the same nonce or phone is stored once.
 
-    The row is written in the session's transaction, or on `conn` (a DirectConnection) — the caller commits.
+    The row is written in the session's transaction (the caller commits), or on `conn` (a DirectConnection),
+    where the INSERT commits by itself.
     """
     nonce = _clean_nonce(nonce)
     if via_ticket is not None:
@@ -370,12 +370,12 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
             raise
     values = dict(activity_id=activity.id, source=source, nonce=nonce, registration_id=registration_id,
                   created_at=now, created_by_id=getattr(actor, "id", None),
-                  code=short_code(secret_key or "lantoa", secrets.randbits(48)), **person)
+                  code=short_code(), **person)
     new_id = _insert_once(CheckIn, values, conn)
     if new_id is None:
         found = _existing(activity.id, nonce, person["phone"], registration_id, conn)
         if found is None:  # the conflicting row vanished in between (deleted): a plain retry is correct
-            return record_checkin(activity, data, source, actor, now, nonce, via_ticket, secret_key, conn)
+            return record_checkin(activity, data, source, actor, now, nonce, via_ticket, conn)
         return Outcome(found, duplicate=True)
     return Outcome(StoredCheckin(id=new_id, **values))  # what was stored, without reloading it or an ORM object
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
@@ -22,7 +21,6 @@ __all__ = [
 # One salt per purpose: a token minted for one purpose never verifies for another.
 ACTIVITY_SALT = "lantoa.checkin.activity-qr.v1"
 TICKET_SALT = "lantoa.checkin.ticket.v1"
-SHORT_CODE_SALT = b"lantoa.checkin.short-code.v1"
 
 # Crockford base32: no I, L, O, U, so codes read aloud or retyped are unambiguous.
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -170,12 +168,7 @@ def read_ticket_token(secret_key: str | bytes, token: str) -> tuple[int, int, st
     return registration_id, activity_id, nonce
 
 
-def short_code(secret_key: str | bytes, n: int) -> str:
-    """Return a 6-character human code for check-in ``n`` (for display; not unique, not secret)."""
-    key = secret_key.encode("utf-8") if isinstance(secret_key, str) else secret_key
-    if not key:
-        raise ValueError("secret_key must not be empty")
-    message = SHORT_CODE_SALT + b":" + str(_check_id("n", n)).encode("ascii")
-    digest = hmac.new(key, message, hashlib.sha256).digest()
-    bits = int.from_bytes(digest[:4], "big") >> (32 - 5 * SHORT_CODE_LENGTH)
+def short_code() -> str:
+    """A random 6-character code shown on the thank-you page, read aloud or retyped (not unique, not secret)."""
+    bits = secrets.randbits(5 * SHORT_CODE_LENGTH)
     return "".join(_CROCKFORD[(bits >> (5 * i)) & 31] for i in reversed(range(SHORT_CODE_LENGTH)))

@@ -175,8 +175,7 @@ def test_qr_svg_and_png_from_the_api(client, db, make_user, api_token, make_acti
 def test_counts_in_one_query(db, make_activity, app):
     a, b = make_activity(), make_activity()
     for i in range(3):
-        svc.record_checkin(a, {**BODY, "phone": f"090000000{i}", "audience": 1 + i % 2}, "staff", None, utcnow(),
-                           secret_key="k")
+        svc.record_checkin(a, {**BODY, "phone": f"090000000{i}", "audience": 1 + i % 2}, "staff", None, utcnow())
     db.session.commit()
     assert svc.checkin_counts([a.id, b.id]) == {a.id: 3, b.id: 0}
     assert svc.counts_by_audience(a.id) == {1: 2, 2: 1}

@@ -94,29 +94,48 @@ def test_checkin_activity_of_another_commune_is_none_for_a_commune_user(db, make
     assert svc.checkin_activity(theirs.id, _principal(make_user("viewer"))).id == theirs.id
 
 
-def test_direct_connection_left_without_commit_stores_nothing(db, make_activity):
-    activity = make_activity()
-    with pytest.raises(RuntimeError, match="mất điện"):
-        with svc.direct_connection() as conn:
-            outcome = svc.record_checkin(activity, PERSON, "staff", None, utcnow(), conn=conn)
-            assert outcome.checkin.id is not None
-            raise RuntimeError("mất điện")
-    assert count(db, activity.id) == 0
-    gate = gate_for(db.engine)
-    if gate is not None:
-        assert_gate_free(gate)
-
-
-def test_direct_connection_committed_stores_the_row(db, make_activity):
+def test_direct_connection_stores_the_row_when_the_insert_returns(db, make_activity):
+    """Autocommit: the one INSERT is the transaction, durable before the answer is even built; a failure after it
+    loses nothing (the client's retry with its nonce is answered with this row)."""
     activity = make_activity()
     now = utcnow()
-    with svc.direct_connection() as conn:
-        outcome = svc.record_checkin(activity, PERSON, "staff", None, now, conn=conn)
-        conn.commit()
+    with pytest.raises(RuntimeError, match="mất điện"):
+        with svc.direct_connection() as conn:
+            outcome = svc.record_checkin(activity, PERSON, "staff", None, now, conn=conn,
+                                         nonce="n-1")
+            raise RuntimeError("mất điện")
     db.session.rollback()
     row = db.session.get(CheckIn, outcome.checkin.id)
     assert row.activity_id == activity.id and row.full_name == "Nguyễn Văn An" and row.created_at == now
     assert count(db, activity.id) == 1
+    gate = gate_for(db.engine)
+    if gate is not None:
+        assert_gate_free(gate)
+    with svc.direct_connection() as conn:
+        again = svc.record_checkin(activity, PERSON, "staff", None, utcnow(), conn=conn, nonce="n-1")
+    assert again.duplicate and again.checkin.id == row.id
+    assert count(db, activity.id) == 1
+
+
+def test_direct_connection_is_in_autocommit_and_goes_back_to_the_pool_without_it(app, db):
+    from sqlalchemy import create_engine
+
+    from app.checkin import driver
+
+    dialect = db.engine.dialect
+    with svc.direct_connection():
+        kept = driver._KEPT.raw
+        kept_driver = kept.driver_connection
+        assert dialect.detect_autocommit_setting(kept_driver) is True
+    assert driver._KEPT.raw is kept  # kept for the next check-in of this thread
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with driver.DirectConnection(other):  # another engine (a test's, a reloaded app's): the old one goes back
+            assert driver._KEPT.raw is not kept
+        assert dialect.detect_autocommit_setting(kept_driver) is False  # as the pool lent it
+    finally:
+        driver._drop_kept()
+        other.dispose()
 
 
 def _not_null_violation(conn, activity):
@@ -124,7 +143,7 @@ def _not_null_violation(conn, activity):
     stmt = insert(table).values(activity_id=bindparam("activity_id"), source=bindparam("source"),
                                 full_name=bindparam("full_name", type_=table.c.full_name.type))
     DriverStatement(stmt, conn.dialect).rows(conn, {"activity_id": activity.id, "source": "staff",
-                                                    "full_name": None})
+                                                    "full_name": None}, write=True)
 
 
 def _invalid_sql(conn, activity):
@@ -138,7 +157,6 @@ def test_driver_error_is_sqlalchemys_and_the_next_checkin_still_works(client, db
     activity = make_activity()
     with pytest.raises(error) as raised:
         with svc.direct_connection() as conn:
-            conn.before_write()
             mistake(conn, activity)
     assert isinstance(raised.value.orig, db.engine.dialect.loaded_dbapi.Error)  # the driver's, wrapped
     gate = gate_for(db.engine)
@@ -154,21 +172,14 @@ def test_created_at_stored_by_the_driver_is_utc_whatever_the_offset_given(db, ma
     hanoi = datetime.now(UTC).astimezone(timezone(timedelta(hours=7))).replace(microsecond=123456)
     with svc.direct_connection() as conn:
         outcome = svc.record_checkin(activity, PERSON, "staff", None, hanoi, conn=conn)
-        conn.commit()
     db.session.rollback()
     stored = db.session.get(CheckIn, outcome.checkin.id).created_at
     assert stored == hanoi and _is_utc(stored)
 
 
-def _sqlite_only(db):
-    if gate_for(db.engine) is None:
-        pytest.skip("a kept connection is for a SQLite file only (PostgreSQL connections go back to the pool)")
-
-
 @pytest.fixture
 def first_checkin(client, db, make_user, api_token, make_activity):
-    """SQLite only: one API check-in made; (activity, headers, the connection the thread kept)."""
-    _sqlite_only(db)
+    """One API check-in made; (activity, headers, the connection the thread kept)."""
     from app.checkin import driver
 
     activity = make_activity()
@@ -178,7 +189,7 @@ def first_checkin(client, db, make_user, api_token, make_activity):
     return activity, headers, driver._KEPT.raw
 
 
-def test_sqlite_connection_is_kept_between_checkins_of_one_thread(client, db, first_checkin):
+def test_connection_is_kept_between_checkins_of_one_thread(client, db, first_checkin):
     from app.checkin import driver
 
     activity, headers, kept = first_checkin
@@ -195,4 +206,42 @@ def test_kept_connection_that_failed_is_closed_and_replaced(client, db, first_ch
     assert _post(client, headers, activity, {**PERSON, "phone": "0901000004"}).status_code == 201
     assert driver._KEPT.raw is not kept and driver._KEPT.raw.is_valid
     assert count(db, activity.id) == 2
-    assert_gate_free(gate_for(db.engine))
+    gate = gate_for(db.engine)
+    if gate is not None:
+        assert_gate_free(gate)
+
+
+def test_kept_connection_closed_underneath_while_idle_is_replaced_and_the_checkin_stored_once(client, db,
+                                                                                              first_checkin):
+    """A server restart or an idle timeout between two check-ins: the first statement finds the connection dead,
+    a fresh one runs it again, and the staff see a normal 201."""
+    from app.checkin import driver
+
+    activity, headers, kept = first_checkin
+    kept.driver_connection.close()  # the driver's own connection, as a dropped socket leaves it
+    response = _post(client, headers, activity, {**PERSON, "phone": "0901000005", "nonce": "idle-1"})
+    assert response.status_code == 201, response.json
+    assert not kept.is_valid
+    assert driver._KEPT.raw is not kept and driver._KEPT.raw.is_valid
+    assert count(db, activity.id) == 2
+
+
+def test_postgres_backend_killed_while_idle_is_replaced_without_an_error(app, client, db, first_checkin):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: a server process to terminate (run with DATABASE_URL=postgresql+psycopg://…)")
+    from sqlalchemy import create_engine, text
+
+    from app.checkin import driver
+
+    activity, headers, kept = first_checkin
+    pid = kept.driver_connection.info.backend_pid
+    admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with admin.connect() as conn:
+            assert conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}) is True
+    finally:
+        admin.dispose()
+    response = _post(client, headers, activity, {**PERSON, "phone": "0901000006"})
+    assert response.status_code == 201, response.json
+    assert driver._KEPT.raw.driver_connection.info.backend_pid != pid
+    assert count(db, activity.id) == 2

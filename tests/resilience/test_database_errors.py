@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from app import create_app
-from app.checkin import services as checkin_services
 from app.models import CheckIn
 from bench.server import free_port
 from tests.conftest import IsolatedClient, csrf_token
@@ -55,28 +54,31 @@ def _postgres_only(db):
         pytest.skip("PostgreSQL only (run with DATABASE_URL=postgresql+psycopg://…)")
 
 
-def test_connection_dropped_mid_transaction_is_a_503_and_nothing_half_saved(db, client, make_user, api_token,
-                                                                            make_activity, monkeypatch):
+def test_connection_dropped_as_the_checkin_is_written_is_a_503_and_nothing_half_saved(db, client, make_user,
+                                                                                      api_token, make_activity,
+                                                                                      monkeypatch):
     _postgres_only(db)
+    from app.checkin.driver import DirectConnection
+
     activity = make_activity()
     headers = api_token(make_user("commune"))
     url = f"/api/v1/activities/{activity.id}/checkins"
-    real = checkin_services.record_checkin
+    real = DirectConnection.run
 
-    def record_then_lose_the_connection(*args, **kwargs):
-        outcome = real(*args, **kwargs)  # the INSERT has run inside the open transaction
-        # The connection that carries it (the API's own pooled connection, not the session's) is cut.
-        kwargs["conn"].run("SELECT pg_terminate_backend(pg_backend_pid())", ())
-        return outcome
+    def lose_the_connection_on_write(self, sql, parameters, write=False):
+        if write:  # the activity was read on this connection; it is cut as the INSERT is sent
+            real(self, "SELECT pg_terminate_backend(pg_backend_pid())", ())
+        return real(self, sql, parameters, write)
 
-    monkeypatch.setattr(checkin_services, "record_checkin", record_then_lose_the_connection)
+    monkeypatch.setattr(DirectConnection, "run", lose_the_connection_on_write)
     assert_unavailable_json(client.post(url, json={**PERSON, "nonce": "cut-1"}, headers=headers))
-    monkeypatch.setattr(checkin_services, "record_checkin", real)
+    monkeypatch.setattr(DirectConnection, "run", real)
 
     db.session.rollback()
     assert db.session.scalars(select(CheckIn).where(CheckIn.activity_id == activity.id)).all() == []
     again = client.post(url, json={**PERSON, "nonce": "cut-1"}, headers=headers)  # the client retries
     assert again.status_code == 201, again.get_json()
+    assert len(db.session.scalars(select(CheckIn).where(CheckIn.activity_id == activity.id)).all()) == 1
 
 
 def test_pooled_connections_killed_while_idle_are_replaced_by_pre_ping(app, db, client, make_user, api_token):
