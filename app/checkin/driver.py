@@ -19,6 +19,7 @@ write gate (app/write_gate.py): until the session's transaction ends, or for the
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 
@@ -122,9 +123,15 @@ class _Kept(threading.local):
 _KEPT = _Kept()
 
 
+_INHERITED: list = []  # what a forked child got from its parent: held, never used, closed or given back
+
+
 def _forget_after_fork() -> None:
-    """A forked child never uses its parent's connection (SQLite forbids it; a server socket would be shared)."""
+    """A forked child never touches its parent's connection: SQLite forbids it, and on PostgreSQL the socket is
+    the parent's (even the ROLLBACK a garbage-collected connection sends on its way back to the pool would land
+    in the parent's session). The child starts with none and opens its own."""
     global _KEPT
+    _INHERITED.append(_KEPT)
     _KEPT = _Kept()
 
 
@@ -146,6 +153,9 @@ def _drop_kept() -> None:
     raw.close()
 
 
+atexit.register(_drop_kept)  # a worker that exits closes its connection itself (PostgreSQL sees a clean goodbye)
+
+
 class DirectConnection:
     """A DBAPI connection with no Session and no transaction around it: every statement commits by itself.
 
@@ -157,8 +167,9 @@ class DirectConnection:
 
     Each thread keeps its connection between check-ins: no pool checkout, return or pre-ping. When the first
     statement on a kept connection finds it gone (the server restarted, an idle timeout), the connection is
-    replaced and that statement runs once more; any other failure closes the connection and is raised as
-    SQLAlchemy's error (a lost database is a 503). Use as a context manager.
+    replaced and that statement runs once more. Any other error is raised as SQLAlchemy's (a lost database is a
+    503); a connection the driver reports gone is closed when the `with` ends, and the thread's next check-in
+    takes a new one. Use as a context manager.
     """
 
     def __init__(self, engine):
@@ -214,8 +225,11 @@ class DirectConnection:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if not self._raw.is_valid and _KEPT.raw is self._raw:  # it failed: replaced by the next check-in
-            _drop_kept()
+        if not self._raw.is_valid:  # it failed: closed now, replaced by the thread's next check-in
+            if _KEPT.raw is self._raw:
+                _drop_kept()
+            else:
+                self._raw.close()
 
 
 class StatementCache:

@@ -245,3 +245,20 @@ def test_postgres_backend_killed_while_idle_is_replaced_without_an_error(app, cl
     assert response.status_code == 201, response.json
     assert driver._KEPT.raw.driver_connection.info.backend_pid != pid
     assert count(db, activity.id) == 2
+
+
+def test_a_forked_child_holds_but_never_uses_its_parents_kept_connection(client, db, first_checkin):
+    import os
+
+    from app.checkin import driver
+
+    activity, headers, kept = first_checkin
+    pid = os.fork()
+    if pid == 0:  # the child: no kept connection of its own; the parent's is held, untouched
+        ok = driver._KEPT.raw is None and any(getattr(k, "raw", None) is kept for k in driver._INHERITED)
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _post(client, headers, activity, {**PERSON, "phone": "0901000007"}).status_code == 201
+    assert driver._KEPT.raw is kept  # the parent goes on with its own connection
+    assert count(db, activity.id) == 2
