@@ -23,7 +23,9 @@ import atexit
 import os
 import threading
 
+from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.pool import Pool
 
 from app.extensions import db
 from app.write_gate import gate_for, hold_until_transaction_end
@@ -138,18 +140,29 @@ def _forget_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
+AUTOCOMMIT_KEY = "lantoa.autocommit"  # in a pooled connection's info: the dialect that put it in autocommit
+
+
+@event.listens_for(Pool, "checkin")
+def _leave_autocommit(dbapi_connection, connection_record) -> None:
+    """A connection a DirectConnection switched to autocommit goes back to its pool as the pool lent it, however it
+    gets there (given back, or its thread ended and it was garbage-collected, as with a thread-per-request
+    server): the next Session that borrows it must have real transactions again."""
+    dialect = connection_record.info.pop(AUTOCOMMIT_KEY, None)
+    if dialect is None or dbapi_connection is None:
+        return
+    try:
+        dialect.reset_isolation_level(dbapi_connection)
+    except dialect.loaded_dbapi.Error as error:
+        connection_record.invalidate(error)  # closed; the pool opens a fresh one when it is next needed
+
+
 def _drop_kept() -> None:
-    """This thread's kept connection goes back to its pool as the pool lent it: out of autocommit (a Session may
-    borrow it next); a dead one is closed."""
-    raw, engine = _KEPT.raw, _KEPT.engine
+    """This thread's kept connection goes back to its pool (out of autocommit: `_leave_autocommit`)."""
+    raw = _KEPT.raw
     if raw is None:
         return
     _KEPT.raw, _KEPT.engine = None, None
-    if raw.is_valid:
-        try:
-            engine.dialect.reset_isolation_level(raw.driver_connection)
-        except engine.dialect.loaded_dbapi.Error:
-            raw.invalidate()
     raw.close()
 
 
@@ -192,6 +205,7 @@ class DirectConnection:
                                              dialect=dialect) from error
         try:
             dialect.set_isolation_level(raw.driver_connection, "AUTOCOMMIT")
+            raw.info[AUTOCOMMIT_KEY] = dialect
         except dialect.loaded_dbapi.Error as error:
             raw.invalidate()
             raw.close()

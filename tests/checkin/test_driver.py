@@ -262,3 +262,26 @@ def test_a_forked_child_holds_but_never_uses_its_parents_kept_connection(client,
     assert _post(client, headers, activity, {**PERSON, "phone": "0901000007"}).status_code == 201
     assert driver._KEPT.raw is kept  # the parent goes on with its own connection
     assert count(db, activity.id) == 2
+
+
+def test_a_thread_that_ends_with_its_kept_connection_gives_it_back_out_of_autocommit(app, db):
+    """A thread-per-request server (`flask run`): the thread's connection is garbage-collected back to the pool,
+    and the next Session to borrow it must have real transactions, not autocommit."""
+    import gc
+    import threading
+
+    from app.checkin import driver
+
+    seen = {}
+
+    def one_request():
+        with app.app_context(), svc.direct_connection():
+            seen["driver"] = driver._KEPT.raw.driver_connection
+            assert db.engine.dialect.detect_autocommit_setting(seen["driver"]) is True
+
+    thread = threading.Thread(target=one_request)
+    thread.start()
+    thread.join()
+    del thread
+    gc.collect()
+    assert db.engine.dialect.detect_autocommit_setting(seen["driver"]) is False
