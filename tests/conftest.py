@@ -3,14 +3,19 @@
 import os
 import re
 import shutil
+from datetime import timedelta
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import create_app
+from app.checkin import services as svc
 from app.extensions import db as _db
+from app.formatting import local
+from app.models import Activity, Commune
+from app.models.types import utcnow
 
 REFERENCE_TABLES = {"cities", "communes", "audiences", "messages", "alembic_version"}
 
@@ -172,5 +177,26 @@ def api_token(db):
         raw = issue_token(user)
         _db.session.commit()
         return {"Authorization": f"Bearer {raw}"}
+
+    return make
+
+
+@pytest.fixture
+def make_activity(db):
+    """Factory: a QR-capable activity happening now (default: a fair in Phường Hồng Bàng, started an hour ago,
+    lasting 3 hours). Packages that need another kind of activity define their own `make_activity`."""
+
+    def make(commune_code="11311", kind="fair", start=None, hours=3, preregistration=False, **kw):
+        start = start or utcnow() - timedelta(hours=1)
+        commune = db.session.scalar(select(Commune).where(Commune.code == commune_code)) if commune_code else None
+        activity = Activity(commune_id=commune.id if commune else None, kind=kind, title=kw.pop("title", "Ngày hội BHYT"),
+                            start_at=start, end_at=start + timedelta(hours=hours),
+                            evidence_date=local(start).date(), venue="Nhà văn hóa", status="planned",
+                            preregistration=preregistration, **kw)
+        db.session.add(activity)
+        db.session.flush()
+        svc.ensure_qr_nonce(activity)
+        db.session.commit()
+        return activity
 
     return make

@@ -301,7 +301,7 @@ def refusal_json(refusal: svc.CheckinRefused):
         refusal.status
 
 
-def checkin_from_json(activity: Activity, body, actor, default_source: str, conn=None):
+def checkin_from_json(activity: Activity, body, actor, default_source: str, conn: svc.Connection = svc.SESSION):
     """One JSON check-in (`{ticket}` or `{registration_id}` or the person's fields), with an optional nonce.
 
     Written in the session's transaction, committed here, or on `conn` (a DirectConnection, the API hot path),
@@ -320,13 +320,12 @@ def checkin_from_json(activity: Activity, body, actor, default_source: str, conn
                 raise svc.CheckinRefused("wrong_activity", "Người này không đăng ký hoạt động này.")
             source = "staff"
         outcome = svc.record_checkin(activity, None if via else body, source, actor, utcnow(),
-                                     nonce=body.get("nonce"), via_ticket=via,
-                                     conn=conn or svc.SESSION)
+                                     nonce=body.get("nonce"), via_ticket=via, conn=conn)
     except svc.CheckinRefused as refusal:
-        db.session.rollback()  # a DirectConnection rolls back when its `with` ends
+        db.session.rollback()  # refused before any write (a DirectConnection has nothing to undo)
         return refusal_json(refusal)
     body = answer(outcome)
-    if conn is None:  # a DirectConnection's INSERT committed by itself
+    if conn is svc.SESSION:  # a DirectConnection's INSERT committed by itself
         db.session.commit()
     return jsonify(body), 200 if outcome.duplicate else 201
 

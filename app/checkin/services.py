@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import String, bindparam, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -25,6 +25,7 @@ from app.extensions import db
 from app.formatting import fmt_time, local
 from app.models import Activity, CheckIn, Commune, Registration
 from app.models.checkins import BHYT_STATUSES
+from app.models.types import as_utc
 
 SESSION = SessionConnection()  # statements run in the session's transaction unless a DirectConnection is given
 Connection = SessionConnection | DirectConnection
@@ -298,10 +299,8 @@ CHECKIN_ACTIVITY_COLUMNS = (Activity.id, Activity.commune_id, Activity.kind, Act
 
 
 def _utc(value) -> datetime:
-    """An aware UTC datetime from the driver's value of a UTCDateTime column."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """An aware UTC datetime from the driver's value of a UTCDateTime column (SQLite gives text)."""
+    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
 
 
 @dataclass(frozen=True, slots=True)

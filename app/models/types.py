@@ -6,6 +6,11 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime: a naive one is read as UTC (SQLite keeps no offset), an aware one converted."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class UTCDateTime(TypeDecorator):
     """A time-zone-aware datetime stored as UTC; SQLite keeps no offset, so we add it back."""
 
@@ -23,11 +28,7 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         """Return an aware UTC datetime."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return None if value is None else as_utc(value)
 
 
 def utcnow() -> datetime:
