@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
     from app.reports.routes import bp as reports_bp
+    from app.voice import bp as voice_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -158,5 +159,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
+    app.register_blueprint(voice_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -30,6 +30,7 @@ NAV = (
     NavItem("dashboard.commune", _l("Bảng điều khiển"), "bi-speedometer2", ("commune",)),
     NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event", ("admin", "city", "commune", "viewer")),
     NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", ("admin", "city", "commune", "viewer")),
+    NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", ("admin", "city", "commune")),
     NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", ("admin", "city", "viewer")),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),

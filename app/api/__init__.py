@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import activities, auth, campaigns, checkins, notifications, openapi, reports, routes  # noqa: E402,F401
+from app.api import activities, auth, campaigns, checkins, notifications, openapi, reports, routes, voice  # noqa: E402,F401,I001

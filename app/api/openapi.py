@@ -12,7 +12,7 @@ from app.activities.services import (
     MAX_TITLE,
     MAX_VENUE,
 )
-from app.api import bp
+from app.api import bp, voice_docs
 from app.api.activities import MAX_PER_PAGE
 from app.compliance.engine import STATUSES as DUTY_STATUSES
 from app.routing import MAX_ID, MAX_PAGE
@@ -374,6 +374,10 @@ PATHS: dict = {
                            "description": "Mã xã.", "example": "11311"},
                     _query("as_of", DATE_QUERY, "Tính đến ngày này (bỏ qua bản đã nộp).")])},
 }
+
+
+PATHS.update(voice_docs.PATHS)  # residents' voice, from its pydantic declarations
+SCHEMAS.update(voice_docs.SCHEMAS)
 
 
 def build_document(server_url: str = "/api/v1") -> dict:

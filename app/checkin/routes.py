@@ -27,12 +27,14 @@ from app.checkin import services as svc
 from app.checkin.forms import ActionForm, ImportForm, PersonForm
 from app.checkin.links import current_checkin_url
 from app.checkin.qr import qr_png, qr_svg
+from app.checkin.rating_tokens import rating_token
 from app.checkin.tokens import InvalidToken, read_ticket_token
 from app.extensions import db, limiter
 from app.formatting import fmt_datetime
 from app.models import Activity, Audience, CheckIn, Commune, Registration
 from app.models.audit import record
 from app.models.types import utcnow
+from app.signals import checkin_recorded
 
 STAFF = ("admin", "city", "commune")
 ALL_ROLES = ("admin", "city", "commune", "viewer")
@@ -100,18 +102,22 @@ def self_checkin(token: str):
         return _public_error(refusal)
     form = _person_form(activity)
     if form.validate_on_submit():
+        now = utcnow()
         try:
-            outcome = svc.record_checkin(activity, request.form.to_dict(), "self", None, utcnow(),
+            outcome = svc.record_checkin(activity, request.form.to_dict(), "self", None, now,
                                          nonce=form.nonce.data or None)
         except svc.CheckinRefused as refusal:
             if refusal.code in ("outside_window",):
                 return _public_error(refusal, activity)
             _show_errors(form, refusal)
         else:
+            extra = {}  # other features' blocks of the thank-you page (residents' voice: rating, question)
+            for _receiver, block in checkin_recorded.send(activity, outcome=outcome, form=request.form, now=now):
+                extra.update(block or {})
             db.session.commit()
             replay = outcome.duplicate and outcome.checkin.nonce and outcome.checkin.nonce == form.nonce.data
             return render_template("checkin/thanks.html", activity=activity, outcome=outcome,
-                                   repeat=outcome.duplicate and not replay)
+                                   repeat=outcome.duplicate and not replay, **extra)
     elif form.is_submitted():
         flash("Phiên điền biểu mẫu đã hết hạn, vui lòng gửi lại.", "warning")
     opens, closes = svc.window(activity)
@@ -292,7 +298,8 @@ def answer(outcome: svc.Outcome) -> dict:
     c = outcome.checkin
     return {"id": c.id, "duplicate": outcome.duplicate, "full_name": c.full_name, "code": c.code,
             "checked_in_at": c.created_at.isoformat(), "first_time": outcome.first_time,
-            "message": outcome.message, "source": c.source}
+            "message": outcome.message, "source": c.source,
+            "rating_token": rating_token(_secret(), c.id, c.activity_id, c.code)}  # SPEC §12: rate this check-in
 
 
 def refusal_json(refusal: svc.CheckinRefused):

@@ -26,6 +26,7 @@ from app.formatting import fmt_time, local
 from app.models import Activity, CheckIn, Commune, Registration
 from app.models.checkins import BHYT_STATUSES
 from app.models.types import as_utc
+from app.models.voice import FollowUp, followup_values
 
 SESSION = SessionConnection()  # statements run in the session's transaction unless a DirectConnection is given
 Connection = SessionConnection | DirectConnection
@@ -376,7 +377,11 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
         if found is None:  # the conflicting row vanished in between (deleted): a plain retry is correct
             return record_checkin(activity, data, source, actor, now, nonce, via_ticket, conn)
         return Outcome(found, duplicate=True)
-    return Outcome(StoredCheckin(id=new_id, **values))  # what was stored, without reloading it or an ORM object
+    stored = StoredCheckin(id=new_id, **values)  # what was stored, without reloading it or an ORM object
+    followup = followup_values(stored, activity.commune_id)
+    if followup is not None:  # no or an expired card: a follow-up item, one per person and activity (SPEC §17)
+        _insert_once(FollowUp, followup, conn)
+    return Outcome(stored)
 
 
 def checkin_counts(activity_ids) -> dict[int, int]:

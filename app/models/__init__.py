@@ -8,6 +8,7 @@ from app.models.notifications import ComplianceSnapshot, JobRun, Notification, S
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.targets import Target, TargetActual
 from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
+from app.models.voice import FollowUp, Question, Rating
 
 __all__ = [
     "Activity",
@@ -37,4 +38,7 @@ __all__ = [
     "Target",
     "TargetActual",
     "User",
+    "FollowUp",
+    "Question",
+    "Rating",
 ]

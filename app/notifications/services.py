@@ -30,6 +30,7 @@ KIND_LABELS = {
     KIND_OVERDUE_SUMMARY: "Tổng hợp đơn vị quá hạn",
     KIND_ACTIVITY_SOON: "Hoạt động sắp diễn ra",
     KIND_ACTIVITY_UNREPORTED: "Hoạt động chưa cập nhật kết quả",
+    "question_assigned": "Câu hỏi được giao",  # residents' voice (SPEC §17)
 }
 
 

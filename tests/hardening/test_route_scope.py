@@ -123,10 +123,22 @@ RULES: dict[str, object] = {
     "api.create_activity_api": TOKEN(ALL),  # same URL as the list: its GET is the list
     "api.update_activity_api": TOKEN(ALL),  # same URL as get: its GET is the activity
     "api.delete_activity_api": TOKEN(ALL),
+    "voice.questions": WRITERS,
+    "voice.question": WRITERS,
+    "voice.log_question": POST,
+    "voice.thanks": PUBLIC,  # the `token` is a rating token: the poster token of the world answers 400
+    "voice.rate": POST,
+    "voice.ask": POST,
+    "voice.faq": PUBLIC,
+    "api.create_question": POST,
+    "api.list_questions": TOKEN(WRITERS),
+    "api.update_question": POST,  # PATCH only: its GET answers 405
+    "api.create_rating": POST,  # no bearer token: the body's signed rating token is the credential
+    "api.satisfaction": TOKEN(ALL),
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.
-OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token")
+OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_id")
 MISSING_OK = {"checkin.import_preview", "checkin.import_confirm"}
 
 
@@ -156,13 +168,17 @@ def world(app, db, make_user, tmp_path):
     from app.checkin.services import poster_token
 
     tokens = {k: poster_token(a, app.config["SECRET_KEY"]) for k, a in (("own", own), ("other", other))}
+    from app.voice.questions import ask
+
+    asked = {k: ask(a, {"text": "Thẻ BHYT hết hạn thì gia hạn ở đâu?"}, "staff", users["admin"], now).id
+             for k, a in (("own", own), ("other", other))}
     db.session.commit()
     return {
         "users": users,
         "own": {"activity_id": own.id, "photo_id": photos["own"].id, "code": "11311",
-                "user_id": users["viewer"].id, "token": tokens["own"]},
+                "user_id": users["viewer"].id, "token": tokens["own"], "question_id": asked["own"]},
         "other": {"activity_id": other.id, "photo_id": photos["other"].id, "code": "11948",
-                  "user_id": users["viewer"].id, "token": tokens["other"]},
+                  "user_id": users["viewer"].id, "token": tokens["other"], "question_id": asked["other"]},
     }
 
 
@@ -243,13 +259,19 @@ def test_every_route_as_every_role(app, client, world, login, api_token):
     assert checked == len(own) * 5
 
 
+def _write_method(app, endpoint: str) -> str:
+    """POST, or the route's other writing method (PATCH, PUT, DELETE) when it takes no POST."""
+    methods = set().union(*(r.methods for r in app.url_map.iter_rules() if r.endpoint == endpoint))
+    return "POST" if "POST" in methods else sorted(methods & {"PATCH", "PUT", "DELETE"})[0]
+
+
 def test_commune_user_gets_404_for_every_route_naming_another_communes_object(app, client, world, login,
                                                                              api_token):
     login(world["users"]["commune"])
     headers = api_token(world["users"]["commune"])
     probed = 0
     for endpoint, (url, args) in sorted(_urls(app, world, "other").items()):
-        if not args & {"activity_id", "photo_id", "code"} or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
+        if not args & {"activity_id", "photo_id", "code", "question_id"} or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
             continue
         rule = RULES[endpoint]
         if rule == PUBLIC:
@@ -258,7 +280,8 @@ def test_commune_user_gets_404_for_every_route_naming_another_communes_object(ap
         response.close()
         if rule == POST:
             assert response.status_code == 405, endpoint
-            response = client.post(url, data={"csrf_token": csrf_token(client, "/profile")}, headers=headers)
+            response = client.open(url, method=_write_method(app, endpoint), headers=headers,
+                                   data={"csrf_token": csrf_token(client, "/profile")})
             response.close()
             assert response.status_code in (403, 404), (endpoint, response.status_code)  # 403: role refused first
         else:

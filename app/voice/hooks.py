@@ -1,0 +1,57 @@
+"""How the residents' voice joins other features without them importing it: signals and template helpers."""
+
+from flask import current_app
+
+from app.checkin.rating_tokens import rating_token
+from app.models.voice import TOPICS
+from app.signals import checkin_recorded
+from app.voice import bp
+from app.voice.questions import VoiceError, ask
+from app.voice.ratings import already_rated
+
+STAFF = ("admin", "city", "commune")
+QUESTION_FIELDS = ("question_text", "question_topic", "question_callback")
+
+
+def token_for(checkin) -> str:
+    """The rating token of a stored check-in (thank-you page, check-in API)."""
+    return rating_token(current_app.config["SECRET_KEY"], checkin.id, checkin.activity_id, checkin.code)
+
+
+@checkin_recorded.connect
+def after_self_checkin(activity, outcome, form, now, **_):
+    """The thank-you page's voice block: the rating token, and the question asked on the check-in form (if any)."""
+    checkin = outcome.checkin
+    block = {"rating_token": token_for(checkin), "rated": outcome.duplicate and already_rated(checkin.id),
+             "question": None, "errors": {}, "values": {}}
+    text = (form.get("question_text") or "").strip()
+    if text:
+        callback = form.get("question_callback") in ("y", "on", "1", "true")
+        data = {"text": text, "topic": form.get("question_topic") or "khac", "full_name": checkin.full_name,
+                "phone": checkin.phone if callback else None, "consent": callback}
+        try:
+            block["question"] = ask(activity, data, "self", None, now, checkin_id=checkin.id)
+        except VoiceError as refusal:
+            block["errors"] = refusal.fields or {"text": refusal.message}
+            block["values"] = {name: form.get(name, "") for name in QUESTION_FIELDS}
+    return {"voice": block}
+
+
+def voice_summary(activity) -> dict:
+    """An activity's questions (staff only: personal data) and satisfaction KPI, for its page."""
+    from flask_login import current_user
+
+    from app.voice.questions import status_counts
+    from app.voice.ratings import satisfaction
+
+    summary = {"questions": None, "open": 0, "kpi": satisfaction(activity_id=activity.id)}
+    if current_user.is_authenticated and current_user.role in STAFF:
+        counts = status_counts(current_user, activity_id=activity.id)
+        summary.update(questions=sum(counts.values()), open=counts["new"] + counts["assigned"])
+    return summary
+
+
+@bp.app_context_processor
+def voice_helpers():
+    """Template helpers: the topics of SPEC §17 (check-in form, quick entry), an activity's voice summary."""
+    return {"question_topics": TOPICS, "voice_summary": voice_summary}
