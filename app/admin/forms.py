@@ -28,7 +28,9 @@ class UserForm(BaseForm):
         Length(max=64, message="Tên đăng nhập tối đa 64 ký tự.")])
     full_name = StringField("Họ và tên", validators=[
         DataRequired("Vui lòng nhập họ và tên."),
-        Length(max=120, message="Họ và tên tối đa 120 ký tự.")])
+        Length(max=120, message="Họ và tên tối đa 120 ký tự.")], render_kw={"maxlength": 120})
+    position = StringField("Chức vụ", validators=[Length(max=120, message="Chức vụ tối đa 120 ký tự.")],
+                           render_kw={"maxlength": 120})
     email = EmailField("Thư điện tử", validators=[
         Optional(), Length(max=254, message="Địa chỉ thư quá dài."),
         Email("Địa chỉ thư điện tử không hợp lệ.", check_deliverability=False)])

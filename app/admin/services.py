@@ -22,7 +22,8 @@ def save_user(user: User | None, data: dict, actor_id: int | None) -> User:
     changes = {}
     for field, value in (("username", data["username"]), ("full_name", data["full_name"]),
                          ("email", data.get("email") or None), ("role", data["role"]),
-                         ("active", data.get("active", True))):
+                         ("active", data.get("active", True)),
+                         *((("position", (data["position"] or "").strip() or None),) if "position" in data else ())):
         if getattr(user, field, None) != value:
             changes[field] = value
             setattr(user, field, value)

@@ -18,7 +18,7 @@ from app.reports.routes import pdf_response, upload_dir
 def activity_report_pdf(activity_id):
     """The activity report PDF; 404 for another commune's activity."""
     activity = get_scoped_or_404(Activity, activity_id, api_user())
-    pdf = services.activity_report_pdf(activity, upload_dir(), today_local())
+    pdf = services.activity_report_pdf(activity, upload_dir(), today_local(), services.Signer.of(api_user()))
     return pdf_response(pdf, f"bao-cao-hoat-dong-{activity.id}.pdf")
 
 
@@ -32,7 +32,7 @@ def activity_attendance_pdf(activity_id):
     user = api_user()
     activity = get_scoped_or_404(Activity, activity_id, user)
     full = can_see_phones(user, activity)
-    pdf = services.attendance_list_pdf(activity, today_local(), full)
+    pdf = services.attendance_list_pdf(activity, today_local(), full, services.Signer.of(user))
     record(user.id, "checkin.export", "activity", activity.id, format="pdf", full_phones=full, via="api")
     db.session.commit()
     return pdf_response(pdf, f"danh-sach-tham-du-{activity.id}.pdf")
@@ -79,5 +79,5 @@ def commune_report_pdf(slug, code):
         matrix = load_matrix(slug, as_of)
     except LookupError:
         return json_error(404, "Không có chiến dịch này.")
-    pdf = services.commune_report_pdf(matrix, commune, today_local())
+    pdf = services.commune_report_pdf(matrix, commune, today_local(), signer=services.Signer.of(api_user()))
     return pdf_response(pdf, f"bao-cao-{slug}-{commune.code}.pdf")

@@ -32,3 +32,14 @@ class ChangePasswordForm(BaseForm):
     new = PasswordField("Mật khẩu mới", validators=[DataRequired("Vui lòng nhập mật khẩu mới."), strong_password])
     confirm = PasswordField("Nhập lại mật khẩu mới", validators=[DataRequired("Vui lòng nhập lại mật khẩu mới."), EqualTo("new", message="Hai mật khẩu không khớp.")])
     submit = SubmitField("Đổi mật khẩu")
+
+
+class ProfileForm(BaseForm):
+    """One's printed name and position: the signature block of every document one downloads (ND 30/2020)."""
+
+    full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."),
+                                                     Length(max=120, message="Tối đa 120 ký tự.")],
+                            render_kw={"maxlength": 120, "autocomplete": "name"})
+    position = StringField("Chức vụ", validators=[Length(max=120, message="Tối đa 120 ký tự.")],
+                           render_kw={"maxlength": 120})
+    save_profile = SubmitField("Lưu")

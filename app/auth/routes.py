@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.forms import ChangePasswordForm, LoginForm, ProfileForm
 from app.auth.services import authenticate
 from app.extensions import db, login_manager
 from app.models.audit import record
@@ -68,9 +68,17 @@ def logout():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    """One's own profile and password change."""
+    """One's own profile (printed name and position, for signed documents) and password change."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    details = ProfileForm(obj=current_user)
+    if "save_profile" in request.form and details.validate_on_submit():
+        current_user.full_name = details.full_name.data.strip()
+        current_user.position = (details.position.data or "").strip() or None
+        record(current_user.id, "profile_change", "user", current_user.id)
+        db.session.commit()
+        flash("Đã lưu họ tên và chức vụ.", "success")
+        return redirect(url_for("auth.profile"))
+    if "save_profile" not in request.form and form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("Mật khẩu hiện tại không đúng.")
         else:
@@ -79,7 +87,7 @@ def profile():
             db.session.commit()
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, details=details)
 
 
 @login_manager.user_loader

@@ -132,7 +132,7 @@ def build_city_summary(data: CitySummaryData) -> bytes:
     if data.overdue:
         rows = [["STT", "Đơn vị", "Nhiệm vụ quá hạn (số thứ tự tại mục II)"]]
         rows += [[str(i), o.commune, ", ".join(str(n) for n in o.duties)] for i, o in enumerate(data.overdue, 1)]
-        body.append(table(rows, [10 * mm, 70 * mm, width - 80 * mm], zebra=True, align=["CENTER", "LEFT", "LEFT"]))
+        body.append(table(rows, [11 * mm, 70 * mm, width - 81 * mm], zebra=True, align=["CENTER", "LEFT", "LEFT"]))
     else:
         body.append(para("Không có đơn vị nào có nhiệm vụ quá hạn.", "note"))
     body.extend(section("IV. YÊU CẦU CẤP THÀNH PHỐ"))
@@ -140,7 +140,7 @@ def build_city_summary(data: CitySummaryData) -> bytes:
         rows = [["STT", "Yêu cầu", "Yêu cầu tối thiểu", "Thực hiện", "Đánh giá"]]
         rows += [[str(i), r.label, fmt_int(r.required), fmt_int(r.actual), "Đạt" if r.met else "Chưa đạt"]
                  for i, r in enumerate(data.requirements, 1)]
-        body.append(table(rows, [10 * mm, width - 80 * mm, 24 * mm, 22 * mm, 24 * mm],
+        body.append(table(rows, [11 * mm, width - 81 * mm, 24 * mm, 22 * mm, 24 * mm],
                           align=["CENTER", "LEFT", "RIGHT", "RIGHT", "CENTER"]))
     else:
         body.append(para("Chiến dịch không có yêu cầu cấp thành phố.", "note"))
@@ -150,7 +150,7 @@ def build_city_summary(data: CitySummaryData) -> bytes:
         rows += [[str(i), k.label, fmt_int(k.held), fmt_int(k.attendees)] for i, k in enumerate(data.kind_totals, 1)]
         rows.append(["", para("Tổng cộng", "cell_bold"), para(fmt_int(sum(k.held for k in data.kind_totals)), "cell_bold"),
                      para(fmt_int(sum(k.attendees for k in data.kind_totals)), "cell_bold")])
-        body.append(table(rows, [10 * mm, width - 70 * mm, 28 * mm, 32 * mm], align=["CENTER", "LEFT", "RIGHT", "RIGHT"]))
+        body.append(table(rows, [11 * mm, width - 71 * mm, 28 * mm, 32 * mm], align=["CENTER", "LEFT", "RIGHT", "RIGHT"]))
     else:
         body.append(para("Chưa có hoạt động nào được tổ chức.", "note"))
     return build_pdf(

@@ -126,7 +126,7 @@ def build_commune_report(data: CommuneReportData) -> bytes:
     rows = [["STT", "Nhiệm vụ", "Trạng thái", "Minh chứng", "Thời hạn"]]
     for d in data.duties:
         rows.append([str(d.no), d.text, d.status_label, "\n".join(d.evidence) or "—", d.deadline])
-    body.append(table(rows, [9 * mm, 66 * mm, 23 * mm, width - 122 * mm, 24 * mm], zebra=True,
+    body.append(table(rows, [11 * mm, 64 * mm, 23 * mm, width - 122 * mm, 24 * mm], zebra=True,
                       align=["CENTER", "LEFT", "CENTER", "LEFT", "CENTER"]))
     body.extend(section("II. HOẠT ĐỘNG ĐÃ TỔ CHỨC THEO LOẠI HÌNH"))
     if data.kind_totals:
@@ -134,14 +134,14 @@ def build_commune_report(data: CommuneReportData) -> bytes:
         rows += [[str(i), k.label, fmt_int(k.held), fmt_int(k.attendees)] for i, k in enumerate(data.kind_totals, 1)]
         rows.append(["", para("Tổng cộng", "cell_bold"), para(fmt_int(sum(k.held for k in data.kind_totals)), "cell_bold"),
                      para(fmt_int(sum(k.attendees for k in data.kind_totals)), "cell_bold")])
-        body.append(table(rows, [9 * mm, width - 69 * mm, 28 * mm, 32 * mm], align=["CENTER", "LEFT", "RIGHT", "RIGHT"]))
+        body.append(table(rows, [11 * mm, width - 71 * mm, 28 * mm, 32 * mm], align=["CENTER", "LEFT", "RIGHT", "RIGHT"]))
     else:
         body.append(para("Chưa có hoạt động nào được tổ chức.", "note"))
     body.extend(section("III. KẾT QUẢ CỤ THỂ"))
     if data.results:
         rows = [["STT", "Chỉ tiêu", "Kết quả"]]
         rows += [[str(i), r.label, fmt_int(r.value)] for i, r in enumerate(data.results, 1)]
-        body.append(table(rows, [9 * mm, width - 49 * mm, 40 * mm], align=["CENTER", "LEFT", "RIGHT"]))
+        body.append(table(rows, [11 * mm, width - 51 * mm, 40 * mm], align=["CENTER", "LEFT", "RIGHT"]))
     else:
         body.append(para("Chưa có kết quả được ghi nhận.", "note"))
     if data.submitted_at:

@@ -1,41 +1,48 @@
-"""Be Vietnam Pro registered with ReportLab: the only font of every PDF (its built-in fonts lack Vietnamese)."""
+"""Liberation Serif registered with ReportLab: the only font of every PDF.
 
+Nghị định 30/2020 documents are set in Times New Roman in practice; Liberation Serif has its metrics and
+every Vietnamese letter (ReportLab's built-in fonts have none). The TTF files are committed with their
+licence under ``static/fonts/liberation-serif/``, so a fresh clone needs no system font package.
+"""
+
+from pathlib import Path
 from typing import NamedTuple
 
-import fontpkg
 from reportlab.lib.fonts import tt2ps
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-FAMILY = "Be Vietnam Pro"
+from config import BASE_DIR
+
+FAMILY = "Liberation Serif"
+FONT_DIR = BASE_DIR / "static" / "fonts" / "liberation-serif"
 
 
 class FontNames(NamedTuple):
     """ReportLab names of the four faces; ``regular`` is also the family name."""
 
-    regular: str = "BeVietnamPro"
-    bold: str = "BeVietnamPro-Bold"
-    italic: str = "BeVietnamPro-Italic"
-    bold_italic: str = "BeVietnamPro-BoldItalic"
+    regular: str = "LiberationSerif"
+    bold: str = "LiberationSerif-Bold"
+    italic: str = "LiberationSerif-Italic"
+    bold_italic: str = "LiberationSerif-BoldItalic"
 
 
 FONTS = FontNames()
+FILES = {
+    FONTS.regular: "LiberationSerif-Regular.ttf",
+    FONTS.bold: "LiberationSerif-Bold.ttf",
+    FONTS.italic: "LiberationSerif-Italic.ttf",
+    FONTS.bold_italic: "LiberationSerif-BoldItalic.ttf",
+}
 
 
 class FontUnavailableError(RuntimeError):
     """Raised when the Vietnamese font cannot be registered; we never fall back to Helvetica."""
 
 
-def _font_file(weight: int, style: str = "normal") -> str:
-    """Path of one face; an italic the package lacks falls back to the upright face of that weight."""
-    try:
-        return str(fontpkg.path(FAMILY, weight, style))
-    except fontpkg.FontpkgError as exc:
-        if style == "italic":
-            return _font_file(weight)
-        raise FontUnavailableError(
-            f"{FAMILY} {weight} is not installed (pip install fontpkg-be-vietnam-pro): {exc}"
-        ) from exc
+def font_file(name: str, folder: Path | None = None) -> Path:
+    """Path of one face's TTF file."""
+    return (folder or FONT_DIR) / FILES[name]
 
 
 def _registered() -> bool:
@@ -48,20 +55,14 @@ def _registered() -> bool:
     return mapped and all(name in names for name in FONTS)
 
 
-def register_fonts() -> FontNames:
+def register_fonts(folder: Path | None = None) -> FontNames:
     """Register the four faces and their family once, so <b> and <i> work in Paragraphs."""
     if _registered():
         return FONTS
-    faces = {
-        FONTS.regular: (400, "normal"),
-        FONTS.bold: (700, "normal"),
-        FONTS.italic: (400, "italic"),
-        FONTS.bold_italic: (700, "italic"),
-    }
     try:
-        loaded = [TTFont(name, _font_file(*face)) for name, face in faces.items()]
+        loaded = [TTFont(name, str(font_file(name, folder))) for name in FONTS]
     except (OSError, TTFError) as exc:
-        raise FontUnavailableError(f"cannot load {FAMILY}: {exc}") from exc
+        raise FontUnavailableError(f"cannot load {FAMILY} from {folder or FONT_DIR}: {exc}") from exc
     for font in loaded:
         pdfmetrics.registerFont(font)
     # Last: registering a TTF maps its own name to itself for <b>/<i>, which this overrides.

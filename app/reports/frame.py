@@ -43,9 +43,9 @@ MARGIN_BOTTOM = 20 * mm
 MARGIN_LEFT = 30 * mm
 MARGIN_RIGHT = 15 * mm
 
-# Header columns, sized for Be Vietnam Pro (wider than the Times New Roman the decree assumes).
-HEADER_LEFT_W = 76 * mm
-HEADER_RIGHT_W = 89 * mm
+# Header columns: the national title in 12 pt bold Times (Liberation Serif) is 88 mm wide.
+HEADER_LEFT_W = 72 * mm
+HEADER_RIGHT_W = 92 * mm
 
 HEADER_BG = colors.HexColor("#E6E6E6")
 ZEBRA_BG = colors.HexColor("#F4F4F4")
@@ -85,44 +85,45 @@ def _styles() -> dict[str, ParagraphStyle]:
     """Build the paragraph styles once, after the font is registered."""
     f = register_fonts()
 
-    def style(name, font=f.regular, size=10.5, leading=None, align=TA_LEFT, **kw):
+    # Sizes of ND 30/2020 Appendix I (Times New Roman): body 13-14, headings 12-14, "Nơi nhận" 11-12.
+    def style(name, font=f.regular, size=13, leading=None, align=TA_LEFT, **kw):
         return ParagraphStyle(
             name,
             fontName=font,
             fontSize=size,
-            leading=leading or round(size * 1.35, 1),
+            leading=leading or round(size * 1.25, 1),
             alignment=align,
             **kw,
         )
 
     return {
-        "body": style("body", align=TA_JUSTIFY, spaceAfter=4),
+        "body": style("body", align=TA_JUSTIFY, spaceAfter=4, firstLineIndent=0),
         "body_center": style("body_center", align=TA_CENTER, spaceAfter=4),
         "body_bold": style("body_bold", f.bold, spaceAfter=4),
-        "small": style("small", size=9),
-        "small_italic": style("small_italic", f.italic, size=9),
-        "note": style("note", f.italic, size=9, spaceBefore=2, spaceAfter=2),
-        "caption": style("caption", f.italic, size=9, align=TA_CENTER),
-        "heading": style("heading", f.bold, size=11, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        "small": style("small", size=11),
+        "small_italic": style("small_italic", f.italic, size=11),
+        "note": style("note", f.italic, size=11, spaceBefore=2, spaceAfter=2),
+        "caption": style("caption", f.italic, size=11, align=TA_CENTER),
+        "heading": style("heading", f.bold, size=13, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "subheading": style("subheading", f.bold_italic, spaceBefore=4, spaceAfter=3, keepWithNext=1),
-        "title": style("title", f.bold, size=13, align=TA_CENTER, keepWithNext=1),
-        "subtitle": style("subtitle", f.bold, size=11, align=TA_CENTER, spaceBefore=2, keepWithNext=1),
-        "cell": style("cell", size=8.5),
-        "cell_center": style("cell_center", size=8.5, align=TA_CENTER),
-        "cell_right": style("cell_right", size=8.5, align=TA_RIGHT),
-        "cell_bold": style("cell_bold", f.bold, size=8.5, align=TA_CENTER),
-        "header_parent": style("header_parent", size=9.5, align=TA_CENTER),
-        "header_issuer": style("header_issuer", f.bold, size=9.5, align=TA_CENTER),
-        "header_number": style("header_number", size=10, align=TA_CENTER),
-        "header_nation": style("header_nation", f.bold, size=10, align=TA_CENTER),
-        "header_motto": style("header_motto", f.bold, size=10.5, align=TA_CENTER),
-        "header_date": style("header_date", f.italic, size=10.5, align=TA_CENTER),
-        "recipients_heading": style("recipients_heading", f.bold_italic, size=9.5),
-        "recipients": style("recipients", size=8.5, leftIndent=0),
-        "signer_title": style("signer_title", f.bold, size=10.5, align=TA_CENTER),
-        "signer_hint": style("signer_hint", f.italic, size=9.5, align=TA_CENTER),
-        "signer_name": style("signer_name", f.bold, size=10.5, align=TA_CENTER),
-        "page_note": style("page_note", f.italic, size=8.5),
+        "title": style("title", f.bold, size=14, align=TA_CENTER, keepWithNext=1),
+        "subtitle": style("subtitle", f.bold, size=13, align=TA_CENTER, spaceBefore=2, keepWithNext=1),
+        "cell": style("cell", size=10.5),
+        "cell_center": style("cell_center", size=10.5, align=TA_CENTER),
+        "cell_right": style("cell_right", size=10.5, align=TA_RIGHT),
+        "cell_bold": style("cell_bold", f.bold, size=10.5, align=TA_CENTER),
+        "header_parent": style("header_parent", size=12.5, align=TA_CENTER),
+        "header_issuer": style("header_issuer", f.bold, size=12.5, align=TA_CENTER),
+        "header_number": style("header_number", size=13, align=TA_CENTER),
+        "header_nation": style("header_nation", f.bold, size=12, align=TA_CENTER),
+        "header_motto": style("header_motto", f.bold, size=13, align=TA_CENTER),
+        "header_date": style("header_date", f.italic, size=13, align=TA_CENTER),
+        "recipients_heading": style("recipients_heading", f.bold_italic, size=12),
+        "recipients": style("recipients", size=11, leftIndent=0),
+        "signer_title": style("signer_title", f.bold, size=13, align=TA_CENTER),
+        "signer_hint": style("signer_hint", f.italic, size=12, align=TA_CENTER),
+        "signer_name": style("signer_name", f.bold, size=13, align=TA_CENTER),
+        "page_note": style("page_note", f.italic, size=10),
     }
 
 
@@ -240,7 +241,7 @@ class _Rule(Flowable):
         self.canv.line(0, self.below, self.length, self.below)
 
 
-def _one_line(text: str, style: ParagraphStyle, width: float, min_size: float = 8.5) -> Paragraph:
+def _one_line(text: str, style: ParagraphStyle, width: float, min_size: float = 11) -> Paragraph:
     """A header line shrunk (down to min_size) to stay on one line; longer ones wrap at full size."""
     size = style.fontSize
     while stringWidth(text, style.fontName, size) > width and size - 0.25 >= min_size:
@@ -356,11 +357,11 @@ class _NumberedCanvas(Canvas):
         font = register_fonts()
         width, height = self._pagesize
         self.saveState()
-        self.setFont(font.regular, 8.5)
+        self.setFont(font.regular, 10)
         self.setFillColor(colors.black)
         self.drawCentredString(width / 2, MARGIN_BOTTOM / 2, f"Trang {self._pageNumber}/{total}")
         if self._note and self._pageNumber > 1:
-            self.setFont(font.italic, 8.5)
+            self.setFont(font.italic, 10)
             self.drawCentredString(
                 MARGIN_LEFT + (width - MARGIN_LEFT - MARGIN_RIGHT) / 2,
                 height - MARGIN_TOP / 2,
@@ -398,7 +399,7 @@ def build_pdf(
         creator="Lan Tỏa",
         lang="vi-VN",
         initialFontName=fonts.regular,
-        initialFontSize=10.5,
+        initialFontSize=13,
     )
     story: list[Flowable] = [
         _header_block(header, width),

@@ -118,7 +118,7 @@ def _grid(first: str, rows: tuple[PeriodRow, ...], total: PeriodRow, width: floa
         data.append([str(i), r.label, *(fmt_int(getattr(r, f)) for f in NUMBERS)])
     data.append(["", para("Tổng cộng", "cell_bold"), *(para(fmt_int(getattr(total, f)), "cell_bold") for f in NUMBERS)])
     number_w = 22 * mm
-    return table(data, [10 * mm, width - 10 * mm - 7 * number_w, *[number_w] * 7], zebra=True,
+    return table(data, [11 * mm, width - 11 * mm - 7 * number_w, *[number_w] * 7], zebra=True,
                  align=["CENTER", "LEFT", *["RIGHT"] * 7])
 
 
@@ -142,7 +142,7 @@ def build_period_report(data: PeriodReportData) -> bytes:
     for r in data.by_commune:
         commune_total = commune_total + r
     body.append(_grid("Đơn vị", data.by_commune, commune_total, width))
-    body.append(para("* Người tham dự: số người được ghi nhận ngoài danh sách điểm danh; "
+    body.append(para("* Người tham dự: số người điểm danh bằng mã QR cộng số người được ghi nhận không qua điểm danh; "
                      "kết quả chỉ tính các hoạt động đã tổ chức.", "note"))
     return build_pdf(
         data.header,

@@ -59,6 +59,14 @@ def _when(start: dt.datetime, end: dt.datetime) -> str:
     return f"{fmt_time(start)} ngày {fmt_date(start)} – {fmt_time(end)} ngày {fmt_date(end)}"
 
 
+def no_lone_word(text: str) -> str:
+    """The title with its last two words joined by a no-break space, so no word stands alone on the last line."""
+    words = nfc(text).split()
+    if len(words) < 2:
+        return " ".join(words)
+    return " ".join(words[:-1]) + "\u00a0" + words[-1]
+
+
 def _paragraph(canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: float, width: float) -> float:
     """Draw wrapped literal text with its top at `top`; return the y below it."""
     p = Paragraph(escape(nfc(text)), style)
@@ -81,7 +89,7 @@ def build_poster(data: PosterData) -> bytes:
     margin = 15 * mm
     width = page_w - 2 * margin
     out = io.BytesIO()
-    c = Canvas(out, pagesize=A4, pageCompression=1)
+    c = Canvas(out, pagesize=A4, pageCompression=1, initialFontName=f.regular)
     c.setTitle(nfc(data.title))
     c.setAuthor(nfc(data.issuer))
     c.setCreator("Lan Tỏa")
@@ -101,7 +109,7 @@ def build_poster(data: PosterData) -> bytes:
 
     top = page_h - margin - 20 * mm
     top = _paragraph(c, "MỜI QUÝ VỊ ĐIỂM DANH", style("kicker", f.bold, 13, ACCENT), margin, top, width) - 2 * mm
-    top = _paragraph(c, data.title, style("title", f.bold, 22, leading=27), margin, top, width) - 3 * mm
+    top = _paragraph(c, no_lone_word(data.title), style("title", f.bold, 22, leading=27), margin, top, width) - 3 * mm
     top = _paragraph(c, f"Thời gian: {_when(data.start, data.end)}", style("when", f.regular, 13), margin, top, width)
     top = _paragraph(c, f"Địa điểm: {data.venue or '—'}", style("venue", f.regular, 13), margin, top, width) - 5 * mm
 

@@ -82,7 +82,7 @@ def index():
 def activity_report(activity_id):
     """The activity report PDF (SPEC §6.1); another commune's activity is a 404."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
-    pdf = services.activity_report_pdf(activity, upload_dir(), today_local())
+    pdf = services.activity_report_pdf(activity, upload_dir(), today_local(), services.Signer.of(current_user))
     return pdf_response(pdf, f"bao-cao-hoat-dong-{activity.id}.pdf")
 
 
@@ -95,7 +95,7 @@ def attendance_list(activity_id):
 
     activity = get_scoped_or_404(Activity, activity_id, current_user)
     full = can_see_phones(current_user, activity)
-    pdf = services.attendance_list_pdf(activity, today_local(), full)
+    pdf = services.attendance_list_pdf(activity, today_local(), full, services.Signer.of(current_user))
     record(current_user.id, "checkin.export", "activity", activity.id, format="pdf", full_phones=full)
     db.session.commit()
     return pdf_response(pdf, f"danh-sach-tham-du-{activity.id}.pdf")
@@ -147,7 +147,7 @@ def period_report():
     if error:
         flash(error, "danger")
         return redirect(url_for("reports.index"))
-    pdf = services.period_report_pdf(start, end, commune_id, today_local())
+    pdf = services.period_report_pdf(start, end, commune_id, today_local(), services.Signer.of(current_user))
     return pdf_response(pdf, f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
 
 
@@ -167,7 +167,7 @@ def city_summary():
     """The Steering Committee's summary of a campaign as of a date (SPEC §6.5)."""
     slug = request.args.get("campaign") or BHYT_DAY_2026_SLUG
     matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
-    pdf = services.city_summary_pdf(matrix, today_local())
+    pdf = services.city_summary_pdf(matrix, today_local(), services.Signer.of(current_user))
     return pdf_response(pdf, f"bao-cao-tong-hop-{slug}.pdf")
 
 
@@ -185,5 +185,5 @@ def commune_report(slug, code):
         matrix.row(commune.code)
     except KeyError:
         abort(404)
-    pdf = services.commune_report_pdf(matrix, commune, today_local())
+    pdf = services.commune_report_pdf(matrix, commune, today_local(), signer=services.Signer.of(current_user))
     return pdf_response(pdf, f"bao-cao-{slug}-{commune.code}.pdf")

@@ -1,5 +1,6 @@
 """Report services: load what a document needs, build its rows, draw it. Explicit arguments; the caller commits."""
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -20,6 +21,39 @@ class ReportUnavailable(LookupError):
     """The document cannot be made for this object (e.g. a poster for a kind without QR check-in)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Signer:
+    """Who signs a document (ND 30/2020): the position above the signature, the printed name below."""
+
+    name: str = ""
+    position: str = ""
+
+    @classmethod
+    def of(cls, user) -> "Signer":
+        """The signer from a user's profile (full name, position); None signs nothing."""
+        if user is None:
+            return cls()
+        return cls(user.full_name or "", getattr(user, "position", None) or "")
+
+
+def signed(data, signer: Signer | None):
+    """The document data with the signer's printed name and, when the profile has one, position."""
+    if signer is None:
+        return data
+    changes = {"signer_name": signer.name}
+    if signer.position:
+        changes["signer_title"] = signer.position
+    return dataclasses.replace(data, **changes)
+
+
+def unit_recipients(commune_name: str | None) -> tuple[str, ...]:
+    """ "Nơi nhận" of a commune's document: the city office, the commune's People's Committee by name, the archive."""
+    lines = ["Bảo hiểm xã hội thành phố (để b/c)"]
+    if commune_name:
+        lines.append(f"UBND {commune_name}")
+    return (*lines, "Lưu: VT")
+
+
 def city() -> City:
     """The city this installation serves."""
     return db.session.scalars(select(City).limit(1)).one()
@@ -32,15 +66,17 @@ def attendance_by_audience(activity: Activity) -> dict[int, int]:
     return {k: v for k, v in counts_by_audience(activity.id).items() if k is not None}
 
 
-def activity_report_pdf(activity: Activity, upload_dir: str | Path, today: dt.date) -> bytes:
+def activity_report_pdf(activity: Activity, upload_dir: str | Path, today: dt.date,
+                        signer: Signer | None = None) -> bytes:
     """The activity report (SPEC §6.1) with up to four of its photos that exist on disk."""
     photos = [Path(upload_dir) / p.stored_name for p in activity.photos]
     photos = [p for p in photos if p.is_file()][:MAX_PHOTOS]
     data = activity_report_data(activity, attendance_by_audience(activity), photos, issued_on=today)
-    return build_activity_report(data)
+    data = dataclasses.replace(data, recipients=unit_recipients(activity.commune.name if activity.commune else None))
+    return build_activity_report(signed(data, signer))
 
 
-def attendance_list_pdf(activity: Activity, today: dt.date, full_phones: bool) -> bytes:
+def attendance_list_pdf(activity: Activity, today: dt.date, full_phones: bool, signer: Signer | None = None) -> bytes:
     """The attendance list (SPEC §6.2): every check-in once, phones masked unless `full_phones`."""
     from app.checkin.services import checkins_with_residence, mask_phone
     from app.models import Audience
@@ -55,10 +91,12 @@ def attendance_list_pdf(activity: Activity, today: dt.date, full_phones: bool) -
                         checked_in_at=ci.created_at)
         for ci, residence in checkins_with_residence(activity.id)
     )
-    header = (commune_header(c.lead_office, activity.commune.name, c.name, today) if activity.commune
-              else city_header(c.lead_office, c.name, today))
-    return build_attendance_list(AttendanceListData(header=header, activity_title=activity.title,
-                                                    start=activity.start_at, venue=activity.venue, entries=entries))
+    number = "Số:      /DS-BHXH"  # a list, not a report (ND 30/2020, Appendix III: DS)
+    header = (commune_header(c.lead_office, activity.commune.name, c.name, today, number) if activity.commune
+              else city_header(c.lead_office, c.name, today, number))
+    data = AttendanceListData(header=header, activity_title=activity.title,
+                              start=activity.start_at, venue=activity.venue, entries=entries)
+    return build_attendance_list(signed(data, signer))
 
 
 def poster_pdf(activity: Activity, base_url: str, secret_key: str) -> bytes:
@@ -80,9 +118,13 @@ def poster_pdf(activity: Activity, base_url: str, secret_key: str) -> bytes:
     return build_poster(data)
 
 
-def period_report_pdf(start: dt.date, end: dt.date, commune_id: int | None, today: dt.date) -> bytes:
+def period_report_pdf(start: dt.date, end: dt.date, commune_id: int | None, today: dt.date,
+                      signer: Signer | None = None) -> bytes:
     """The period report (SPEC §6.6) for a date range, the whole city or one commune."""
-    return build_period_report(period_report_data(db.session, start, end, commune_id, issued_on=today))
+    data = period_report_data(db.session, start, end, commune_id, issued_on=today)
+    if commune_id is not None:
+        data = dataclasses.replace(data, recipients=unit_recipients(data.unit_name))
+    return build_period_report(signed(data, signer))
 
 
 def _totals(period: PeriodReportData) -> tuple[list[KindTotal], list[ResultTotal]]:
@@ -90,7 +132,7 @@ def _totals(period: PeriodReportData) -> tuple[list[KindTotal], list[ResultTotal
     kinds = {v: k for k, v in _kind_labels().items()}
     totals = [KindTotal(kinds.get(r.label, r.label), r.label, r.held, r.attendees) for r in period.by_kind if r.held]
     t = period.total
-    results = [ResultTotal("Số người tham dự không điểm danh", t.attendees),
+    results = [ResultTotal("Số người tham dự (điểm danh và ghi nhận thêm)", t.attendees),
                ResultTotal("Số lượt tư vấn", t.consultations),
                ResultTotal("Số người tham gia BHYT mới", t.new_bhyt),
                ResultTotal("Số người tham gia BHXH tự nguyện mới", t.new_bhxh)]
@@ -104,17 +146,18 @@ def _kind_labels() -> dict[str, str]:
     return {k: v.label for k, v in KINDS.items()}
 
 
-def city_summary_pdf(matrix, today: dt.date) -> bytes:
+def city_summary_pdf(matrix, today: dt.date, signer: Signer | None = None) -> bytes:
     """The Steering Committee's summary (SPEC §6.5) of a campaign matrix."""
     c = city()
     campaign = matrix.campaign
     period = period_report_data(db.session, campaign.start, min(campaign.end, matrix.as_of))
     kinds, _ = _totals(period)
     data = city_summary_data(matrix, kinds, lead_office=c.lead_office, place=c.name, issued_on=today)
-    return build_city_summary(data)
+    return build_city_summary(signed(data, signer))
 
 
-def commune_report_pdf(matrix, commune, today: dt.date, submitted_at: dt.datetime | None = None) -> bytes:
+def commune_report_pdf(matrix, commune, today: dt.date, submitted_at: dt.datetime | None = None,
+                       signer: Signer | None = None) -> bytes:
     """One commune's campaign report (SPEC §6.4): duty table with evidence, totals by kind, results."""
     c = city()
     campaign = matrix.campaign
@@ -131,7 +174,8 @@ def commune_report_pdf(matrix, commune, today: dt.date, submitted_at: dt.datetim
     kinds, results = _totals(period)
     data = commune_report_data(matrix, commune.code, summaries, lead_office=c.lead_office, place=c.name,
                                issued_on=today, kind_totals=kinds, results=results, submitted_at=submitted_at)
-    return build_commune_report(data)
+    data = dataclasses.replace(data, recipients=unit_recipients(commune.name))
+    return build_commune_report(signed(data, signer))
 
 
 def freeze_commune_report(submission, today: dt.date) -> None:
@@ -139,9 +183,12 @@ def freeze_commune_report(submission, today: dt.date) -> None:
     import hashlib
 
     from app.campaigns.services import load_matrix
+    from app.models import User
 
     matrix = load_matrix(submission.campaign.slug, submission.submitted_on)
-    pdf = commune_report_pdf(matrix, submission.commune, today, submitted_at=submission.submitted_at)
+    submitter = db.session.get(User, submission.submitted_by_id) if submission.submitted_by_id else None
+    pdf = commune_report_pdf(matrix, submission.commune, today, submitted_at=submission.submitted_at,
+                             signer=Signer.of(submitter))
     submission.pdf = pdf
     submission.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
 
