@@ -5,6 +5,7 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from app.activities.kinds import KINDS, PARTNER_TAGS, STATUS_LABELS
+from app.collation import vi_sorted
 from app.extensions import db
 from app.forms import BaseForm, choices
 from app.models import Audience, Commune, Message
@@ -40,7 +41,7 @@ class ActivityForm(BaseForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        communes = db.session.execute(select(Commune.code, Commune.name).order_by(Commune.name)).all()
+        communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
         self.commune_code.choices = choices([("", "— Cấp thành phố —"), *communes])
         self.audiences.choices = choices((a.id, f"{a.id}. {a.short_name}")
                                          for a in db.session.scalars(select(Audience).order_by(Audience.id)))

@@ -23,6 +23,7 @@ from app.activities.forms import ActivityForm, CancelForm, ConfirmForm, CopyForm
 from app.activities.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS, STATUSES, parse_date
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
 from app.checkin.links import current_checkin_url
+from app.collation import vi_sorted
 from app.extensions import db
 from app.formatting import local, today_local
 from app.models import Activity, Audience, Commune, Message, Photo
@@ -77,7 +78,7 @@ def list_activities():
                        error_out=False, max_per_page=200)
     communes = []
     if current_user.role != "commune":
-        communes = db.session.execute(select(Commune.code, Commune.name).order_by(Commune.name)).all()
+        communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
     return render_template("activities/list.html", page=page, filters=filters["values"], args=filters["args"],
                            communes=communes, **_lookups())
 

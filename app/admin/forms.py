@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.auth.forms import strong_password
+from app.collation import vi_sorted
 from app.extensions import db
 from app.forms import BaseForm, choices
 from app.models import Commune, User
@@ -44,7 +45,7 @@ class UserForm(BaseForm):
     def __init__(self, *args, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
-        communes = db.session.execute(select(Commune.code, Commune.name).order_by(Commune.name)).all()
+        communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
         self.commune_code.choices = choices([("", "— Không —"), *communes])
         self._commune_codes = {c for c, _ in communes}
 

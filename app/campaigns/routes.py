@@ -86,7 +86,7 @@ def _filters() -> dict:
         "duty": duty,
         "kind": kind if kind in KIND_LABELS else None,
         "q": (request.args.get("q") or "")[:100],
-        "sort": sort if sort in ("completion", "-completion") else "",
+        "sort": sort if sort in ("completion", "-completion", "name") else "",
     }
 
 

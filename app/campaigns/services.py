@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.collation import vi_key
 from app.compliance import loader
 from app.compliance.engine import CampaignSpec, Matrix, evaluate
 from app.compliance.templates import bhyt_day_2026, thang_van_dong
@@ -233,7 +234,7 @@ def fold(text: str) -> str:
 def select_rows(matrix: Matrix, codes: set[str] | None = None, status: str | None = None, duty: int | None = None,
                 kind: str | None = None, q: str = "", sort: str = "") -> list:
     """The matrix rows a page or export shows: in scope, filtered by status (of one duty or any), unit kind
-    and name, sorted by code or by completion."""
+    and name, sorted by code, by completion or by name in Vietnamese order."""
     needle = fold(q.strip()) if q else ""
     out = []
     for row in matrix.rows:
@@ -252,4 +253,6 @@ def select_rows(matrix: Matrix, codes: set[str] | None = None, status: str | Non
         out.sort(key=lambda r: (r.completed / r.total if r.total else 0, r.commune.code))
     elif sort == "-completion":
         out.sort(key=lambda r: (-(r.completed / r.total if r.total else 0), r.commune.code))
+    elif sort == "name":
+        out.sort(key=lambda r: vi_key(r.commune.name))
     return out

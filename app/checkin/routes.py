@@ -29,6 +29,7 @@ from app.checkin.links import current_checkin_url
 from app.checkin.qr import qr_png, qr_svg
 from app.checkin.rating_tokens import rating_token
 from app.checkin.tokens import InvalidToken, read_ticket_token
+from app.collation import vi_sorted
 from app.extensions import db, limiter
 from app.formatting import fmt_datetime
 from app.models import Activity, Audience, CheckIn, Commune, Registration
@@ -58,7 +59,7 @@ def _person_form(activity: Activity) -> PersonForm:
     """The person form with audience and commune choices, residence defaulting to the activity's commune."""
     form = PersonForm()
     audiences = db.session.execute(select(Audience.id, Audience.short_name).order_by(Audience.id)).all()
-    communes = db.session.execute(select(Commune.code, Commune.name).order_by(Commune.name)).all()
+    communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
     form.fill_choices([(a, f"{a}. {n}") for a, n in audiences], [("", "— Chọn —"), *communes])
     if not form.is_submitted():
         if activity.commune is not None:

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.access import first_scoped_or_404, role_required
+from app.collation import vi_sorted
 from app.extensions import db
 from app.main import bp
 from app.main.services import search_communes
@@ -41,7 +42,7 @@ def commune(code: str):
     unit = first_scoped_or_404(select(Commune).where(Commune.code == code[:5]), Commune, current_user)
     staff = []
     if current_user.role != "viewer":
-        staff = db.session.scalars(select(User).where(User.commune_id == unit.id).order_by(User.full_name)).all()
+        staff = vi_sorted(db.session.scalars(select(User).where(User.commune_id == unit.id)).all(), key=lambda u: u.full_name)
     return render_template("main/commune.html", unit=unit, staff=staff, kind_labels=KIND_LABELS)
 
 

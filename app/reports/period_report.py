@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from app.activities.kinds import KINDS
+from app.collation import vi_sorted
 from app.reports.common import CITY_LEVEL, city_header, commune_header, kind_label, section
 from app.reports.frame import DocHeader, build_pdf, content_width, field, para, table
 from app.reports.text import fmt_date, fmt_int
@@ -91,10 +92,11 @@ def period_report_data(session, start: dt.date, end: dt.date, commune_id: int | 
     by_kind += tuple(v for k, v in by_kind_raw.items() if k not in KINDS)
     per_commune = activity_totals(start, end, by="commune", commune_id=commune_id, session=session)
     empty = dict.fromkeys(TOTAL_FIELDS, 0)
-    units = select(Commune.id, Commune.name).order_by(Commune.code)
+    units = select(Commune.id, Commune.name)
     if commune_id is not None:
         units = units.where(Commune.id == commune_id)
-    by_commune = [row(name, per_commune.get(cid, empty)) for cid, name in session.execute(units).all()]
+    by_commune = [row(name, per_commune.get(cid, empty))
+                  for cid, name in vi_sorted(session.execute(units).all(), key=lambda u: u.name)]
     if commune_id is None and None in per_commune:
         by_commune.append(row(CITY_LEVEL, per_commune[None]))
     city = session.scalars(select(City).limit(1)).one()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.activities.kinds import parse_date
 from app.auth.access import first_scoped_or_404, get_scoped_or_404, role_required, scope
 from app.checkin.links import public_base_url
+from app.collation import vi_sorted
 from app.compliance.templates import BHYT_DAY_2026_SLUG
 from app.extensions import db
 from app.formatting import today_local
@@ -62,7 +63,7 @@ def index():
     today = today_local()
     communes = []
     if current_user.role != "commune":
-        communes = db.session.execute(select(Commune.id, Commune.name).order_by(Commune.code)).all()
+        communes = vi_sorted(db.session.execute(select(Commune.id, Commune.name)).all(), key=lambda c: c.name)
     recent = db.session.scalars(
         scope(select(Activity), Activity, current_user).order_by(Activity.start_at.desc()).limit(15)
     ).all()
