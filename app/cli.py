@@ -155,19 +155,6 @@ def register(app: Flask) -> None:
         s = matrix.summary
         click.echo(", ".join(f"{STATUS_LABELS_VI[k]}: {s[k]}" for k in STATUS_LABELS_VI))
 
-    @app.cli.group("campaigns")
-    def campaigns_group():
-        """Manage campaigns."""
+    from app.campaigns.cli import campaigns_group
 
-    @campaigns_group.command("create-may")
-    @click.argument("year", type=int)
-    def create_may_command(year):
-        """Create the campaign thang-van-dong-YEAR from the template (SPEC §4.2)."""
-        from app.campaigns.services import create_may_campaign
-
-        try:
-            campaign = create_may_campaign(year)
-        except ValueError as exc:
-            raise click.UsageError(str(exc)) from exc
-        db.session.commit()
-        click.echo(f"Created {campaign.slug}: {campaign.name}.")
+    app.cli.add_command(campaigns_group)

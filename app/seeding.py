@@ -49,10 +49,11 @@ def seed_reference() -> None:
     db.session.flush()
 
 
-def seed_targets() -> None:
-    """The 2026–2030 targets of SPEC §9; created when missing, never overwriting the city office's edits."""
+def seed_targets(city_key: str) -> None:
+    """The city's 2026–2030 targets (SPEC §9: Hải Phòng's; Hà Nội ships none); created when missing, never
+    overwriting the city office's edits."""
     existing = {(t.year, t.metric) for t in db.session.scalars(select(Target))}
-    for year, metric, value in data.targets()["targets"]:
+    for year, metric, value in data.targets()["targets"].get(city_key, ()):
         if (year, metric) not in existing:
             db.session.add(Target(year=year, metric=metric, value=value))
     db.session.flush()
@@ -62,10 +63,10 @@ def seed(city_key: str) -> dict:
     """Everything a fresh install needs; safe to run again. Returns counts."""
     city = seed_city(city_key)
     seed_reference()
-    seed_targets()
-    from app.campaigns.services import seed_campaigns
+    seed_targets(city_key)
+    from app.campaigns.routine import seed_campaigns
 
-    seed_campaigns()
+    seed_campaigns(city_key)
     count = db.session.scalar(select(db.func.count()).select_from(Commune).where(Commune.city_id == city.id))
     return {"city": city.full_name, "communes": count}
 

@@ -21,7 +21,8 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.activities.kinds import KINDS  # noqa: E402
-from app.campaigns.services import create_from_template, load_matrix  # noqa: E402
+from app.campaigns.routine import create_from_spec  # noqa: E402
+from app.campaigns.services import load_matrix  # noqa: E402
 from app.compliance import loader  # noqa: E402
 from app.compliance.engine import COMPLETED_STATUSES, evaluate  # noqa: E402
 from app.compliance.templates import bhyt_day_2026  # noqa: E402
@@ -42,7 +43,7 @@ def build(n_communes: int, n_activities: int, rng: random.Random) -> None:
     db.session.execute(insert(Commune), [
         {"city_id": city.id, "code": f"{i:05d}", "name": f"Đơn vị {i}", "kind": kinds_of_unit[i % 3]}
         for i in range(1, n_communes + 1)])
-    create_from_template(bhyt_day_2026())
+    create_from_spec(bhyt_day_2026())
     campaign_id = loader.load_campaign(SLUG).id
     ids = db.session.scalars(select(Commune.id)).all()
     kinds = list(KINDS)

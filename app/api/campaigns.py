@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.auth import api_roles, api_user
+from app.campaigns.routine import visible
 from app.campaigns.services import SubmissionExists, load_matrix, matrix_as_dict, submit_report
 from app.errors import json_error
 from app.extensions import db
@@ -24,6 +25,12 @@ def duty_as_dict(d) -> dict:
             "window_end": d.window_end.isoformat() if d.window_end else None, "hint": d.hint}
 
 
+def campaign_as_dict(c: Campaign) -> dict:
+    """A campaign in the API (SPEC §12): its period, state and duties in their order."""
+    return {"slug": c.slug, "name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat(),
+            "active": c.active, "state": c.state, "duties": [duty_as_dict(d) for d in c.duties]}
+
+
 def submission_as_dict(s: ReportSubmission) -> dict:
     """A report submission in the API."""
     return {"id": s.id, "campaign": s.campaign.slug, "commune_code": s.commune.code,
@@ -33,16 +40,16 @@ def submission_as_dict(s: ReportSubmission) -> dict:
 
 
 def _campaign(slug: str) -> Campaign | None:
-    return db.session.scalar(select(Campaign).where(Campaign.slug == slug[:64]))
+    """The campaign if the caller may see it (a draft is the city office's alone, SPEC §18)."""
+    return db.session.scalar(visible(select(Campaign).where(Campaign.slug == slug[:64]), api_user()))
 
 
 @bp.get("/campaigns")
 def campaigns():
-    """`[{slug, name, start, end, duties[]}]`, newest first."""
-    rows = db.session.scalars(select(Campaign).options(selectinload(Campaign.duties))
+    """`[{slug, name, start, end, duties[]}]`, newest first; drafts only for the city office (SPEC §18)."""
+    rows = db.session.scalars(visible(select(Campaign), api_user()).options(selectinload(Campaign.duties))
                               .order_by(Campaign.start.desc())).all()
-    return jsonify([{"slug": c.slug, "name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat(),
-                     "active": c.active, "duties": [duty_as_dict(d) for d in c.duties]} for c in rows])
+    return jsonify([campaign_as_dict(c) for c in rows])
 
 
 @bp.get("/campaigns/<slug>/compliance")
@@ -53,6 +60,8 @@ def compliance(slug: str):
         as_of = date.fromisoformat(raw) if raw else today_local()
     except ValueError:
         return json_error(400, "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.", {"as_of": "Ngày không hợp lệ."})
+    if _campaign(slug) is None:
+        return json_error(404, "Không có chiến dịch này.")
     try:
         matrix = load_matrix(slug[:64], as_of)
     except LookupError:

@@ -150,7 +150,8 @@ SCHEMAS: dict = {
         "required": ["slug", "name", "start", "end", "active", "duties"],
         "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
                        "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
-                       "active": {"type": "boolean"}, "duties": {"type": "array", "items": _ref("Duty")}},
+                       "active": {"type": "boolean"}, "state": {"type": "string", "enum": ["draft", "published"]},
+                       "duties": {"type": "array", "items": _ref("Duty")}},
     },
     "Compliance": {
         "type": "object",

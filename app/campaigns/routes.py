@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -17,9 +17,9 @@ from app.campaigns.forms import (
     RequirementForm,
     SubmitReportForm,
 )
+from app.campaigns.routine import CampaignError, create_may_campaign, visible
 from app.campaigns.services import (
     SubmissionExists,
-    create_may_campaign,
     current_submission,
     load_matrix,
     select_rows,
@@ -48,7 +48,8 @@ EDIT_ROLES = ("admin",)
 
 
 def _campaign_or_404(slug: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug[:64]))
+    """The campaign if the user may see it (a draft is the city office's alone), else 404."""
+    campaign = db.session.scalar(visible(select(Campaign).where(Campaign.slug == slug[:64]), current_user))
     if campaign is None:
         abort(404)
     return campaign
@@ -99,7 +100,7 @@ def _template_globals() -> dict:
 @login_required
 def index():
     """The campaigns: period, duties count, links to the matrix (or the user's commune page)."""
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.start.desc())).all()
+    campaigns = db.session.scalars(visible(select(Campaign), current_user).order_by(Campaign.start.desc())).all()
     form = MayCampaignForm(year=today_local().year) if current_user.role in EDIT_ROLES else None
     return render_template("campaigns/index.html", campaigns=campaigns, form=form)
 
@@ -111,9 +112,9 @@ def create_may():
     form = MayCampaignForm()
     if form.validate_on_submit():
         try:
-            campaign = create_may_campaign(form.year.data, current_user.id)
-        except ValueError as exc:
-            form.year.errors.append(str(exc))
+            campaign = create_may_campaign(form.year.data, current_app.config["CITY"], current_user.id, utcnow())
+        except CampaignError as exc:
+            form.year.errors.append(exc.message)
         else:
             db.session.commit()
             flash(f"Đã tạo chiến dịch {campaign.name}.", "success")

@@ -11,14 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.collation import vi_key
 from app.compliance import loader
-from app.compliance.engine import CampaignSpec, Matrix, evaluate
-from app.compliance.templates import bhyt_day_2026, thang_van_dong
+from app.compliance.engine import Matrix, evaluate
 from app.extensions import db
 from app.formatting import TZ
 from app.models import Campaign, CityRequirement, Commune, Duty, ReportSubmission
 from app.models.audit import record
-
-SEEDED_TEMPLATES = (bhyt_day_2026,)
 
 
 class SubmissionExists(Exception):
@@ -29,48 +26,8 @@ class SubmissionExists(Exception):
         self.submission = submission
 
 
-def create_from_template(spec: CampaignSpec) -> Campaign:
-    """A campaign row (with its duties and city requirements) copied from a shipped template."""
-    campaign = Campaign(slug=spec.slug, name=spec.name, start=spec.start, end=spec.end, active=True)
-    for d in spec.duties:
-        campaign.duties.append(Duty(no=d.no, text=d.text, evidence=d.evidence, kinds=sorted(d.kinds),
-                                    min_count=d.min_count, window_start=d.window_start,
-                                    window_end=d.window_end, hint=d.hint))
-    for r in spec.city_requirements:
-        campaign.city_requirements.append(CityRequirement(key=r.key, label=r.label, kinds=sorted(r.kinds),
-                                                          min_count=r.min_count, window_start=r.window_start,
-                                                          window_end=r.window_end))
-    db.session.add(campaign)
-    db.session.flush()
-    return campaign
-
-
-def seed_campaigns() -> list[str]:
-    """Create the shipped campaigns that are missing (SPEC §4.1); never touch one that exists."""
-    created = []
-    existing = set(db.session.scalars(select(Campaign.slug)))
-    for template in SEEDED_TEMPLATES:
-        spec = template()
-        if spec.slug not in existing:
-            create_from_template(spec)
-            created.append(spec.slug)
-    return created
-
-
-def create_may_campaign(year: int, actor_id: int | None = None) -> Campaign:
-    """Create "Tháng vận động triển khai BHXH toàn dân" of a year (SPEC §4.2); ValueError if it exists."""
-    if not 2000 <= year <= 2100:
-        raise ValueError("Năm phải trong khoảng 2000 – 2100.")
-    spec = thang_van_dong(year)
-    if db.session.scalar(select(Campaign.id).where(Campaign.slug == spec.slug)):
-        raise ValueError(f"Chiến dịch {spec.slug} đã có.")
-    campaign = create_from_template(spec)
-    record(actor_id, "create", "campaign", campaign.id, slug=campaign.slug)
-    return campaign
-
-
 def active_campaign_slugs(as_of: date) -> list[str]:
-    """Active campaigns whose duties can still be reminded as of a date: from a week before the period opens
+    """Active published campaigns whose duties can still be reminded as of a date: from a week before the period opens
     to the day after the last deadline (a duty may fall due before the period, e.g. the May plan by 30/4)."""
     from datetime import timedelta
 
@@ -80,7 +37,7 @@ def active_campaign_slugs(as_of: date) -> list[str]:
     rows = db.session.execute(
         select(Campaign.slug, Campaign.start, Campaign.end, last_deadline.c.last)
         .outerjoin(last_deadline, last_deadline.c.campaign_id == Campaign.id)
-        .where(Campaign.active.is_(True)).order_by(Campaign.start)
+        .where(Campaign.active.is_(True), Campaign.state == "published").order_by(Campaign.start)
     ).all()
     return [slug for slug, start, end, last in rows
             if start - timedelta(days=45) <= as_of <= max(end, last or end) + timedelta(days=1)]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.activities.kinds import parse_date
 from app.auth.access import role_required
 from app.campaigns.routes import STATUS_ICONS
+from app.campaigns.routine import sees_drafts
 from app.compliance.engine import STATUS_LABELS_VI, STATUSES
 from app.dashboard import bp
 from app.dashboard.forms import ActualForm
@@ -15,6 +16,7 @@ from app.dashboard.services import (
     campaign_dashboard,
     commune_next_deadline,
     default_campaign_slug,
+    has_targets,
     list_campaigns,
     record_actual,
     targets_table,
@@ -30,7 +32,7 @@ BAD_CAMPAIGN = "Không tìm thấy chiến dịch đã chọn; đang hiển th�
 def _selection():
     """The campaigns, the chosen slug and as-of date from the query string, and Vietnamese messages for
     bad input (a bad value falls back to its default, never an error page)."""
-    campaigns = list_campaigns()
+    campaigns = [c for c in list_campaigns() if sees_drafts(current_user) or c.published]
     today = today_local()
     errors = {}
     raw_date = (request.args.get("as_of") or "").strip()[:20]
@@ -58,12 +60,14 @@ def city():
     if current_user.role not in CITY_ROLES:
         abort(403)
     campaigns, slug, as_of, errors = _selection()
+    if slug is None:
+        return render_template("dashboard/empty.html", has_targets=has_targets())
     try:
         board = campaign_dashboard(slug, as_of)
     except LookupError:
         abort(404)
     return render_template("dashboard/city.html", board=board, campaigns=campaigns, slug=slug, as_of=as_of,
-                           as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis)
+                           as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis, has_targets=has_targets())
 
 
 @bp.route("/dashboard/commune")
@@ -76,6 +80,8 @@ def commune():
     if unit is None:
         abort(403)
     campaigns, slug, as_of, errors = _selection()
+    if slug is None:
+        return render_template("dashboard/empty.html", has_targets=True)
     try:
         board = campaign_dashboard(slug, as_of, commune_id=unit.id, trend=False)
     except LookupError:
@@ -94,6 +100,8 @@ def city_xlsx():
     from app.dashboard.exports import dashboard_workbook
 
     _, slug, as_of, _ = _selection()
+    if slug is None:
+        abort(404)
     try:
         board = campaign_dashboard(slug, as_of)
     except LookupError:

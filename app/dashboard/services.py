@@ -17,7 +17,6 @@ from app.extensions import db
 from app.models import Activity, Campaign, ComplianceSnapshot, Target, TargetActual
 from app.models.audit import record
 
-DEFAULT_CAMPAIGN = "bhyt-day-2026"
 TOTAL_FIELDS = ("held", "planned", "cancelled", "attendees", "consultations", "new_bhyt", "new_bhxh")
 
 
@@ -54,6 +53,11 @@ def targets_table() -> list[dict]:
                     {"bhxh_voluntary": "new_bhxh"}.get(key, ""), None),
             })
     return rows
+
+
+def has_targets() -> bool:
+    """Whether the city office has any target (a fresh Hà Nội install has none, SPEC §18)."""
+    return db.session.scalar(select(Target.id).limit(1)) is not None
 
 
 def enrolments_by_year() -> dict[int, dict[str, int]]:
@@ -159,14 +163,14 @@ def list_campaigns() -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).order_by(Campaign.start.desc())))
 
 
-def default_campaign_slug(campaigns: list[Campaign], today: date) -> str:
-    """The active campaign nearest to today (running ones first), else bhyt-day-2026."""
+def default_campaign_slug(campaigns: list[Campaign], today: date) -> str | None:
+    """The active campaign nearest to today (running ones first), else the newest one; None when there is none."""
     def distance(c):
         return 0 if c.start <= today <= c.end else min(abs((c.start - today).days), abs((today - c.end).days))
 
-    active = [c for c in campaigns if c.active]
+    active = [c for c in campaigns if c.active] or campaigns
     if not active:
-        return DEFAULT_CAMPAIGN
+        return None
     return min(active, key=lambda c: (distance(c), c.start)).slug
 
 
@@ -309,5 +313,5 @@ def commune_next_deadline(matrix: Matrix, code: str) -> date | None:
 
 
 __all__ = ["activity_totals", "actuals_history", "attendance_totals", "campaign_dashboard", "commune_next_deadline",
-           "completion_trend", "daily_timeline", "default_campaign_slug", "enrolments_by_year", "kind_rows",
+           "completion_trend", "daily_timeline", "default_campaign_slug", "enrolments_by_year", "has_targets", "kind_rows",
            "list_campaigns", "record_actual", "targets_table"]

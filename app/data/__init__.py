@@ -47,5 +47,11 @@ def messages() -> list[dict]:
 
 @cache
 def targets() -> dict:
-    """Metrics and the yearly targets of SPEC §9 (seed 001 §II, seed 003 §II.2)."""
+    """Metrics and the yearly targets per city of SPEC §9 (seed 001 §II, seed 003 §II.2)."""
     return json.loads((DATA_DIR / "targets.json").read_text(encoding="utf-8"))
+
+
+@cache
+def campaign_templates() -> dict:
+    """The campaign templates (SPEC §4.1, §4.2, §18); which a city ships is in cities.json."""
+    return json.loads((DATA_DIR / "campaign_templates.json").read_text(encoding="utf-8"))

@@ -2,7 +2,7 @@
 
 from app.models.activities import Activity, Photo
 from app.models.audit import AuditLog
-from app.models.campaigns import Campaign, CityRequirement, Duty, ReportSubmission
+from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Duty, ReportSubmission
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
@@ -24,6 +24,7 @@ __all__ = [
     "Audience",
     "AuditLog",
     "Campaign",
+    "CampaignMessage",
     "CityRequirement",
     "Duty",
     "ReportSubmission",

@@ -19,18 +19,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.org import Commune
+from app.models.org import Commune, Message
 from app.models.types import UTCDateTime, utcnow
 from app.models.users import User
 
 EVIDENCE_KINDS = ("activity", "report")
 SUBMISSION_SOURCES = ("online", "paper")
+CAMPAIGN_STATES = ("draft", "published")
 
 
 class Campaign(db.Model):
     """A campaign with its period; data the city office edits (SPEC §4)."""
 
     __tablename__ = "campaigns"
+    __table_args__ = (CheckConstraint(f"state IN {CAMPAIGN_STATES!r}", name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -38,13 +40,26 @@ class Campaign(db.Model):
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A draft is the city office's alone until published (SPEC §18): communes see published campaigns only.
+    state: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    template: Mapped[str | None] = mapped_column(String(64))  # the shipped template it was made from
+    copied_from: Mapped[str | None] = mapped_column(String(64))  # the slug of the campaign it was copied from
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     duties: Mapped[list["Duty"]] = relationship(back_populates="campaign", cascade="all, delete-orphan",
-                                                order_by="Duty.no")
+                                                order_by="(Duty.position, Duty.no)")
     city_requirements: Mapped[list["CityRequirement"]] = relationship(
-        back_populates="campaign", cascade="all, delete-orphan", order_by="CityRequirement.id")
+        back_populates="campaign", cascade="all, delete-orphan",
+        order_by="(CityRequirement.position, CityRequirement.id)")
+    messages: Mapped[list["CampaignMessage"]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", order_by="CampaignMessage.position")
+
+    @property
+    def published(self) -> bool:
+        """Whether communes see it (a draft is the city office's alone)."""
+        return self.state == "published"
 
     def __repr__(self) -> str:
         return f"<Campaign {self.slug}>"
@@ -70,6 +85,12 @@ class Duty(db.Model):
     window_start: Mapped[date | None] = mapped_column(Date)
     window_end: Mapped[date | None] = mapped_column(Date)
     hint: Mapped[str] = mapped_column(Text, default="")
+    # Order on the pages (the number `no` stays the duty's name in reports, reminders and the API).
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The duty set as of a date (SPEC §18): a duty added after the start counts from `added_on`, a retired
+    # one up to the day before `retired_on`, so past statuses replay as they were.
+    added_on: Mapped[date | None] = mapped_column(Date)
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
     campaign: Mapped[Campaign] = relationship(back_populates="duties")
 
@@ -91,8 +112,24 @@ class CityRequirement(db.Model):
     min_count: Mapped[int] = mapped_column(Integer, default=1)
     window_start: Mapped[date | None] = mapped_column(Date)
     window_end: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    added_on: Mapped[date | None] = mapped_column(Date)
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
     campaign: Mapped[Campaign] = relationship(back_populates="city_requirements")
+
+
+class CampaignMessage(db.Model):
+    """One of the official messages a campaign promotes (SPEC §8, §18), in the campaign's order."""
+
+    __tablename__ = "campaign_messages"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="messages")
+    message: Mapped[Message] = relationship()
 
 
 class ReportSubmission(db.Model):

@@ -22,6 +22,7 @@ KIND_DUTY_OVERDUE = "duty_overdue"
 KIND_OVERDUE_SUMMARY = "duty_overdue_summary"
 KIND_ACTIVITY_SOON = "activity_soon"
 KIND_ACTIVITY_UNREPORTED = "activity_unreported"
+KIND_CAMPAIGN_REVIEW = "campaign_review"
 
 # Stored texts are data shown as is (the bell, the list, the e-mail), so they are written here in Vietnamese.
 KIND_LABELS = {
@@ -31,6 +32,7 @@ KIND_LABELS = {
     KIND_ACTIVITY_SOON: "Hoạt động sắp diễn ra",
     KIND_ACTIVITY_UNREPORTED: "Hoạt động chưa cập nhật kết quả",
     "question_assigned": "Câu hỏi được giao",  # residents' voice (SPEC §17)
+    KIND_CAMPAIGN_REVIEW: "Chiến dịch mới cần rà soát, công bố",
 }
 
 

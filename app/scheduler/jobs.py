@@ -30,6 +30,13 @@ class JobSpec:
     service: Callable[..., dict]
 
 
+def may_campaign(as_of: date, now: datetime) -> dict:
+    """01/4 each year (SPEC §18): the city's May campaign created as a draft, and the city office told."""
+    from app.campaigns.routine import may_campaign_job
+
+    return may_campaign_job(as_of, now, current_app.config["CITY"])
+
+
 JOBS = {
     spec.name: spec
     for spec in (
@@ -41,6 +48,8 @@ JOBS = {
                 "Hằng giờ, phút 10", services.unreported_activities),
         JobSpec("compliance_snapshot", "Lưu ảnh chụp ma trận tuân thủ", {"hour": 23, "minute": 30},
                 "Hằng đêm 23:30", services.compliance_snapshot),
+        JobSpec("may_campaign", "Tạo chiến dịch Tháng vận động của năm", {"month": 4, "day": 1, "hour": 6, "minute": 0},
+                "Ngày 01/4 hằng năm 06:00", may_campaign),
     )
 }
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.campaigns.services import seed_campaigns
+from app.campaigns.routine import seed_campaigns
 from app.formatting import TZ
 from app.models import Activity, Campaign, Commune, ReportSubmission
 
@@ -16,7 +16,7 @@ SLUG = "bhyt-day-2026"
 @pytest.fixture
 def campaign(db):
     """The seeded campaign bhyt-day-2026 (SPEC §4.1), committed."""
-    seed_campaigns()
+    seed_campaigns("haiphong")
     db.session.commit()
     return db.session.scalar(select(Campaign).where(Campaign.slug == SLUG))
 

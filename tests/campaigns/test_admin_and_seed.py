@@ -4,7 +4,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.campaigns.services import load_matrix, seed_campaigns
+from app.campaigns.routine import seed_campaigns
+from app.campaigns.services import load_matrix
 from app.models import Campaign, Duty
 from app.models.audit import AuditLog
 from tests.conftest import post_form
@@ -95,7 +96,7 @@ def test_seed_creates_the_campaign_once_and_keeps_admin_edits(db, runner):
     campaign.duties[4].window_end = date(2026, 7, 6)
     db.session.commit()
     assert runner.invoke(args=["seed"]).exit_code == 0
-    assert seed_campaigns() == []
+    assert seed_campaigns("haiphong") == []
     db.session.expire_all()
     assert db.session.scalars(select(Campaign)).all() == [campaign]
     assert campaign.duties[4].window_end == date(2026, 7, 6)
@@ -124,7 +125,7 @@ def test_create_may_campaign_from_the_admin_page(db, client, make_user, login):
     assert response.status_code == 302
     assert db.session.scalar(select(Campaign.name).where(Campaign.slug == "thang-van-dong-2028"))
     again = post_form(client, "/campaigns/new-may", {"year": "2028"}, form_url="/campaigns/")
-    assert again.status_code == 422 and "đã có" in again.get_data(as_text=True)
+    assert again.status_code == 422 and "Đã có chiến dịch mã" in again.get_data(as_text=True)
 
 
 def test_matrix_filters_and_sort(campaign, activity, client, make_user, login):

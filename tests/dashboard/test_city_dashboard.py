@@ -13,6 +13,7 @@ from app.compliance.engine import STATUSES
 from app.dashboard.services import activity_totals, campaign_dashboard
 from app.formatting import fmt_percent
 from app.models import Activity, Campaign, ComplianceSnapshot
+from app.models.types import utcnow
 
 SLUG = "bhyt-day-2026"
 AS_OF = date(2026, 7, 8)
@@ -161,10 +162,10 @@ def test_bad_as_of_gets_a_vietnamese_message_and_today(client, login, make_user)
 
 
 def test_default_campaign_is_the_active_one_nearest_to_today(client, login, make_user, db):
-    from app.campaigns.services import create_may_campaign
+    from app.campaigns.routine import create_may_campaign
     from app.dashboard.services import default_campaign_slug, list_campaigns
 
-    create_may_campaign(2026)
+    create_may_campaign(2026, "haiphong", None, utcnow())
     db.session.commit()
     campaigns = list_campaigns()
     assert default_campaign_slug(campaigns, date(2026, 5, 20)) == "thang-van-dong-2026"
