@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import activities, auth, campaigns, checkins, notifications, openapi, reports, routes, voice  # noqa: E402,F401,I001
+from app.api import (  # noqa: E402,F401
+    activities,
+    auth,
+    campaign_routine,
+    campaigns,
+    checkins,
+    notifications,
+    openapi,
+    reports,
+    routes,
+    voice,
+)

@@ -6,15 +6,15 @@ from sqlalchemy import select
 from app.activities import services
 from app.activities.kinds import KINDS, STATUSES, parse_date
 from app.api import bp
-from app.api.auth import api_roles, api_user
+from app.api.auth import api_principal, api_roles, api_user
 from app.auth.access import can_edit_commune, scope
+from app.campaigns.routine import visible
 from app.checkin.links import current_checkin_url
 from app.checkin.services import checkin_counts
-from app.compliance.templates import template_for
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import local
-from app.models import Activity, Commune
+from app.models import Activity, Campaign, Commune
 from app.models.types import utcnow
 from app.routing import MAX_PAGE
 
@@ -102,11 +102,13 @@ def list_activities_api():
                 fields[name] = "Ngày không hợp lệ (YYYY-MM-DD)."
             query[key] = day
     if args.get("campaign"):
-        spec = template_for(args["campaign"][:60])
-        if spec is None:
+        # The stored campaign's period, as the city office edited it (SPEC §18), not the shipped template's.
+        period = db.session.execute(visible(select(Campaign.start, Campaign.end).where(
+            Campaign.slug == args["campaign"][:64]), api_principal())).first()
+        if period is None:
             fields["campaign"] = f"Không có chiến dịch “{args['campaign'][:60]}”."
         else:
-            query["evidence_from"], query["evidence_to"] = spec.start, spec.end
+            query["evidence_from"], query["evidence_to"] = period
     page, per_page = args.get("page", "1"), args.get("per_page", "50")
     if not page.isdigit() or len(page) > 6 or not 1 <= int(page) <= MAX_PAGE:
         fields["page"] = f"Số trang phải là số nguyên từ 1 đến {MAX_PAGE:,}.".replace(",", ".")

@@ -28,7 +28,8 @@ def duty_as_dict(d) -> dict:
 def campaign_as_dict(c: Campaign) -> dict:
     """A campaign in the API (SPEC §12): its period, state and duties in their order."""
     return {"slug": c.slug, "name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat(),
-            "active": c.active, "state": c.state, "duties": [duty_as_dict(d) for d in c.duties]}
+            "active": c.active, "state": c.state,
+            "duties": [duty_as_dict(d) for d in c.duties if d.retired_on is None or d.retired_on > today_local()]}
 
 
 def submission_as_dict(s: ReportSubmission) -> dict:

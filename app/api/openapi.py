@@ -16,6 +16,7 @@ from app.api import bp, voice_docs
 from app.api.activities import MAX_PER_PAGE
 from app.compliance.engine import STATUSES as DUTY_STATUSES
 from app.routing import MAX_ID, MAX_PAGE
+from app.schemas.campaigns import CampaignCopyIn
 
 PENDING = "x-lantoa-pending"  # documented in SPEC §12 but served by a feature still being built
 
@@ -357,9 +358,14 @@ PATHS: dict = {
         _responses("200", _json(_ref("Notification"), "Thông báo."), "404"),
         parameters=[{"name": "notification_id", "in": "path", "required": True,
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}])},
-    "/campaigns": {"get": _op("list_campaigns", "Các chiến dịch, mới nhất trước, kèm nhiệm vụ.", "campaigns",
+    "/campaigns": {"get": _op("list_campaigns", "Các chiến dịch, mới nhất trước, kèm nhiệm vụ; bản nháp chỉ "
+                                                "BHXH thành phố thấy.", "campaigns",
                               _responses("200", _json({"type": "array", "items": _ref("Campaign")},
-                                                      "Danh sách.")))},
+                                                      "Danh sách."))),
+                   "post": _op("create_campaign", "Sao chép một chiến dịch, mọi ngày dời đúng số năm (quản trị); "
+                                                  "bản nháp trừ khi `publish`.", "campaigns",
+                               _responses("201", _json(_ref("Campaign"), "Chiến dịch mới."), "400", "403", "409",
+                                          "422"), body=CampaignCopyIn.model_json_schema())},
     "/campaigns/{slug}/compliance": {"get": _op(
         "campaign_compliance", "Ma trận xã × nhiệm vụ tại một ngày; người dùng cấp xã chỉ thấy dòng của mình.",
         "campaigns", _responses("200", _json(_ref("Compliance"), "Ma trận."), "400", "404"),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__)
 
-from app.campaigns import routes  # noqa: E402,F401
+from app.campaigns import editor, routes  # noqa: E402,F401

@@ -1,7 +1,15 @@
 """Campaign forms: admin edits of periods, duties and city requirements; report submission (Vietnamese messages)."""
 
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.activities.kinds import KINDS
@@ -56,13 +64,14 @@ class DutyForm(_WindowMixin, BaseForm):
 
     def __init__(self, *args, evidence: str = "activity", **kwargs):
         super().__init__(*args, **kwargs)
-        self.evidence = evidence
+        self.evidence_kind = evidence
 
     def validate_kinds(self, field):
         """An activity duty needs at least one kind; a report duty takes none."""
-        if self.evidence == "activity" and not field.data:
+        evidence = self.evidence_kind
+        if evidence == "activity" and not field.data:
             raise ValidationError("Chọn ít nhất một loại hoạt động.")
-        if self.evidence == "report" and field.data:
+        if evidence == "report" and field.data:
             raise ValidationError("Nhiệm vụ báo cáo được đáp ứng bằng báo cáo đã nộp, không chọn loại hoạt động.")
 
 
@@ -102,8 +111,47 @@ class PaperReportForm(BaseForm):
             raise ValidationError("Ngày nhận báo cáo không được sau hôm nay.")
 
 
-class MayCampaignForm(BaseForm):
-    """Create the May campaign of a year (SPEC §4.2)."""
+class ActionForm(BaseForm):
+    """A button that changes something (publish, retire, remove, move): only the CSRF token."""
 
+
+class NewDutyForm(DutyForm):
+    """A new duty: what satisfies it (held activities of some kinds, or the commune's submitted report) and the rest."""
+
+    evidence = SelectField("Minh chứng", choices=choices([("activity", "Hoạt động đã tổ chức"),
+                                                           ("report", "Báo cáo của đơn vị đã nộp")]))
+
+    def validate_kinds(self, field):
+        """As for an existing duty, with the evidence chosen on the form."""
+        self.evidence_kind = self.evidence.data or "activity"
+        super().validate_kinds(field)
+
+
+class NewCampaignForm(BaseForm):
+    """A campaign from one of the city's templates, for a year (SPEC §18)."""
+
+    template = SelectField("Mẫu chiến dịch", choices=[], validate_choice=True)
     year = IntegerField("Năm", validators=[DataRequired("Vui lòng nhập năm."),
                                            NumberRange(min=2000, max=2100, message="Năm phải từ 2000 đến 2100.")])
+    slug = StringField("Mã chiến dịch (để trống: theo mẫu)", validators=[Optional(), Length(max=64)])
+    publish = BooleanField("Công bố ngay cho các đơn vị cấp xã")
+
+
+class CopyCampaignForm(BaseForm):
+    """A copy of a past campaign with its dates moved by whole years (SPEC §18)."""
+
+    source = SelectField("Sao chép từ chiến dịch", choices=[], validate_choice=True)
+    slug = StringField("Mã chiến dịch mới", validators=[DataRequired("Vui lòng nhập mã chiến dịch mới."),
+                                                        Length(max=64, message="Tối đa 64 ký tự.")])
+    years = IntegerField("Dời mọi ngày (số năm)", default=1, validators=[
+        InputRequired("Vui lòng nhập số năm."),
+        NumberRange(min=-10, max=10, message="Số năm dời phải là số nguyên từ -10 đến 10.")])
+    publish = BooleanField("Công bố ngay cho các đơn vị cấp xã")
+
+
+class MessagesForm(BaseForm):
+    """The campaign's official messages (SPEC §8): the chosen ones, and a new one to add."""
+
+    messages = SelectMultipleField("Thông điệp của chiến dịch", choices=[], validate_choice=False,
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    new_message = TextAreaField("Thêm thông điệp mới", validators=[Length(max=1000, message="Tối đa 1.000 ký tự.")])

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,12 +12,11 @@ from app.campaigns import bp, exports
 from app.campaigns.forms import (
     CampaignForm,
     DutyForm,
-    MayCampaignForm,
     PaperReportForm,
     RequirementForm,
     SubmitReportForm,
 )
-from app.campaigns.routine import CampaignError, create_may_campaign, visible
+from app.campaigns.routine import visible
 from app.campaigns.services import (
     SubmissionExists,
     current_submission,
@@ -101,26 +100,7 @@ def _template_globals() -> dict:
 def index():
     """The campaigns: period, duties count, links to the matrix (or the user's commune page)."""
     campaigns = db.session.scalars(visible(select(Campaign), current_user).order_by(Campaign.start.desc())).all()
-    form = MayCampaignForm(year=today_local().year) if current_user.role in EDIT_ROLES else None
-    return render_template("campaigns/index.html", campaigns=campaigns, form=form)
-
-
-@bp.route("/new-may", methods=["POST"])
-@role_required(*EDIT_ROLES)
-def create_may():
-    """Create "Tháng vận động triển khai BHXH toàn dân" of a year from the template (SPEC §4.2)."""
-    form = MayCampaignForm()
-    if form.validate_on_submit():
-        try:
-            campaign = create_may_campaign(form.year.data, current_app.config["CITY"], current_user.id, utcnow())
-        except CampaignError as exc:
-            form.year.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(f"Đã tạo chiến dịch {campaign.name}.", "success")
-            return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.start.desc())).all()
-    return render_template("campaigns/index.html", campaigns=campaigns, form=form), 422
+    return render_template("campaigns/index.html", campaigns=campaigns)
 
 
 @bp.route("/<slug>/matrix")

@@ -23,11 +23,12 @@ CITY_OFFICE_ROLES = ("admin", "city")  # who sees drafts
 
 
 class CampaignError(ValueError):
-    """A campaign that cannot be created as asked; `field` names the input at fault, `message` is Vietnamese."""
+    """A campaign that cannot be created as asked; `field` names the input at fault, `message` is Vietnamese,
+    `code` is "slug_taken" for a slug already used (409 in the API), else "invalid"."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, code: str = "invalid"):
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field, self.message, self.code = field, message, code
 
 
 def sees_drafts(user) -> bool:
@@ -47,7 +48,7 @@ def check_slug(slug: str) -> str:
         raise CampaignError("slug", "Mã chiến dịch chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang "
                                     "(ví dụ bhyt-day-2027), tối đa 64 ký tự.")
     if db.session.scalar(select(Campaign.id).where(Campaign.slug == slug)) is not None:
-        raise CampaignError("slug", f"Đã có chiến dịch mã “{slug}”.")
+        raise CampaignError("slug", f"Đã có chiến dịch mã “{slug}”.", "slug_taken")
     return slug
 
 
@@ -61,7 +62,7 @@ def _add(campaign: Campaign) -> Campaign:
         with db.session.begin_nested():
             db.session.add(campaign)
     except IntegrityError:
-        raise CampaignError("slug", f"Đã có chiến dịch mã “{campaign.slug}”.") from None
+        raise CampaignError("slug", f"Đã có chiến dịch mã “{campaign.slug}”.", "slug_taken") from None
     return campaign
 
 

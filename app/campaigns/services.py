@@ -48,7 +48,7 @@ def load_matrix(slug: str, as_of: date) -> Matrix:
     campaign = loader.load_campaign(slug)
     if campaign is None:
         raise LookupError(slug)
-    spec = loader.campaign_spec(campaign)
+    spec = loader.campaign_spec(campaign, as_of)
     communes, code_by_id = loader.load_communes()
     activities = loader.load_activities(spec, as_of, code_by_id)
     submissions = loader.load_submissions(campaign.id, as_of)

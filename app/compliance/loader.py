@@ -20,6 +20,7 @@ from app.compliance.engine import (
     DutySpec,
     SubmissionFact,
 )
+from app.compliance.yearly import in_force
 from app.extensions import db
 from app.models import Activity, Campaign, Commune, ReportSubmission
 
@@ -35,16 +36,19 @@ def load_campaign(slug: str) -> Campaign | None:
     return db.session.scalars(stmt).first()
 
 
-def campaign_spec(campaign: Campaign) -> CampaignSpec:
-    """The engine's view of a campaign row."""
+def campaign_spec(campaign: Campaign, as_of: date | None = None) -> CampaignSpec:
+    """The engine's view of a campaign row, duties and requirements in the office's order; with `as_of`, only
+    those in force on that day (SPEC §18: past statuses replay with the duty set of their day)."""
     duties = tuple(
         DutySpec(d.no, d.text, d.evidence, frozenset(d.kinds or ()), d.min_count, d.window_start, d.window_end,
                  d.hint or "")
-        for d in sorted(campaign.duties, key=lambda d: d.no)
+        for d in sorted(campaign.duties, key=lambda d: (d.position, d.no))
+        if as_of is None or in_force(d.added_on, d.retired_on, as_of)
     )
     requirements = tuple(
         CityRequirementSpec(r.key, r.label, frozenset(r.kinds or ()), r.min_count, r.window_start, r.window_end)
-        for r in campaign.city_requirements
+        for r in sorted(campaign.city_requirements, key=lambda r: (r.position, r.id))
+        if as_of is None or in_force(r.added_on, r.retired_on, as_of)
     )
     return CampaignSpec(campaign.slug, campaign.name, campaign.start, campaign.end, duties, requirements)
 

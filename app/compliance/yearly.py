@@ -42,3 +42,11 @@ def shift_spec(spec: CampaignSpec, years: int, slug: str | None = None) -> Campa
     )
     return CampaignSpec(slug or spec.slug, shift_text_years(spec.name, years), shift_years(spec.start, years),
                         shift_years(spec.end, years), duties, requirements)
+
+
+def in_force(added_on: date | None, retired_on: date | None, as_of: date | None) -> bool:
+    """Whether a duty or city requirement belongs to its campaign's set as of a date (SPEC §18): from the day it
+    was added (None: from the start) to the day before it was retired (None: still in force). `as_of` None: now."""
+    if as_of is None:
+        return retired_on is None
+    return (added_on is None or added_on <= as_of) and (retired_on is None or as_of < retired_on)

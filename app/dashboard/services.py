@@ -164,7 +164,7 @@ def list_campaigns() -> list[Campaign]:
 
 
 def default_campaign_slug(campaigns: list[Campaign], today: date) -> str | None:
-    """The active campaign nearest to today (running ones first), else the newest one; None when there is none."""
+    """The active campaign nearest to today (running ones first), else the nearest of all; None when there is none."""
     def distance(c):
         return 0 if c.start <= today <= c.end else min(abs((c.start - today).days), abs((today - c.end).days))
 
@@ -227,7 +227,7 @@ def campaign_dashboard(slug: str, as_of: date, commune_id: int | None = None, tr
     campaign = loader.load_campaign(slug)
     if campaign is None:
         raise LookupError(slug)
-    spec = loader.campaign_spec(campaign)
+    spec = loader.campaign_spec(campaign, as_of)
     communes, code_by_id = loader.load_communes()
     activities = loader.load_activities(spec, as_of, code_by_id)
     submissions = loader.load_submissions(campaign.id, as_of)

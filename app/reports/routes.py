@@ -12,10 +12,9 @@ from app.activities.kinds import parse_date
 from app.auth.access import first_scoped_or_404, get_scoped_or_404, role_required, scope
 from app.checkin.links import public_base_url
 from app.collation import vi_sorted
-from app.compliance.templates import BHYT_DAY_2026_SLUG
 from app.extensions import db
 from app.formatting import today_local
-from app.models import Activity, Commune
+from app.models import Activity, Campaign, Commune
 from app.reports import services
 
 bp = Blueprint("reports", __name__)
@@ -41,6 +40,13 @@ def frozen_response(submission):
 def upload_dir() -> Path:
     """Where activity photos are stored."""
     return Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+
+
+def visible_campaigns() -> list[Campaign]:
+    """The campaigns the user may see, newest first (from the data: no campaign is named in a template)."""
+    from app.campaigns.routine import visible
+
+    return list(db.session.scalars(visible(select(Campaign), current_user).order_by(Campaign.start.desc())))
 
 
 def load_campaign_matrix(slug: str, as_of: dt.date):
@@ -73,7 +79,7 @@ def index():
         recent=recent,
         default_from=dt.date(today.year, 1, 1),
         default_to=today,
-        campaign_slug=BHYT_DAY_2026_SLUG,
+        campaigns=visible_campaigns(),
         today=today,
     )
 
@@ -165,8 +171,12 @@ def _as_of(raw: str | None) -> dt.date:
 @bp.route("/reports/city-summary.pdf")
 @role_required(*CITY_ROLES)
 def city_summary():
-    """The Steering Committee's summary of a campaign as of a date (SPEC §6.5)."""
-    slug = request.args.get("campaign") or BHYT_DAY_2026_SLUG
+    """The Steering Committee's summary of a campaign as of a date (SPEC §6.5); default: the campaign nearest today."""
+    from app.dashboard.services import default_campaign_slug
+
+    slug = request.args.get("campaign") or default_campaign_slug(visible_campaigns(), today_local())
+    if slug is None:
+        abort(404)
     matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
     pdf = services.city_summary_pdf(matrix, today_local(), services.Signer.of(current_user))
     return pdf_response(pdf, f"bao-cao-tong-hop-{slug}.pdf")

@@ -119,15 +119,6 @@ def test_create_may_campaign_from_the_cli(db, runner):
     assert runner.invoke(args=["campaigns", "create-may", "2027"]).exit_code != 0
 
 
-def test_create_may_campaign_from_the_admin_page(db, client, make_user, login):
-    login(make_user("admin"))
-    response = post_form(client, "/campaigns/new-may", {"year": "2028"}, form_url="/campaigns/")
-    assert response.status_code == 302
-    assert db.session.scalar(select(Campaign.name).where(Campaign.slug == "thang-van-dong-2028"))
-    again = post_form(client, "/campaigns/new-may", {"year": "2028"}, form_url="/campaigns/")
-    assert again.status_code == 422 and "Đã có chiến dịch mã" in again.get_data(as_text=True)
-
-
 def test_matrix_filters_and_sort(campaign, activity, client, make_user, login):
     activity(HB, "fair", date(2026, 7, 1))
     login(make_user("city"))

@@ -174,7 +174,8 @@ def test_default_campaign_is_the_active_one_nearest_to_today(client, login, make
     for c in campaigns:
         c.active = False
     db.session.commit()
-    assert default_campaign_slug(list_campaigns(), date(2026, 5, 20)) == SLUG
+    assert default_campaign_slug(list_campaigns(), date(2026, 5, 20)) == "thang-van-dong-2026"  # none active: nearest
+    assert default_campaign_slug([], date(2026, 5, 20)) is None
 
 
 def test_viewer_sees_the_dashboard_without_personal_data(client, login, make_user, season):

@@ -118,8 +118,13 @@ def test_campaign_admin_forms(admin_client):
                    "window_start": "", "window_end": ""}
     _fuzz_form(admin_client, "POST /campaigns/<slug>/requirements/<key>",
                f"/campaigns/{slug}/requirements/communication_points", requirement, list(requirement))
-    _fuzz_form(admin_client, "POST /campaigns/new-may", "/campaigns/new-may", {"year": "2027"}, ["year"],
-               form_url="/campaigns/")
+    _fuzz_form(admin_client, "POST /campaigns/new", "/campaigns/new",
+               {"template": "thang-van-dong", "year": "2027", "slug": ""}, ["template", "year", "slug", "publish"])
+    _fuzz_form(admin_client, "POST /campaigns/copy", "/campaigns/copy",
+               {"source": slug, "slug": "bhyt-day-2027", "years": "1"}, ["source", "slug", "years", "publish"],
+               form_url="/campaigns/new")
+    _fuzz_form(admin_client, "POST /campaigns/<slug>/duties/new", f"/campaigns/{slug}/duties/new",
+               {**duty, "evidence": "activity"}, [*duty, "evidence"])
     paper = {"submitted_on": "2026-06-30", "note": "Nhận bản giấy"}
     _fuzz_form(admin_client, "POST /campaigns/<slug>/communes/<code>/paper",
                f"/campaigns/{slug}/communes/11311/paper", paper, list(paper),
