@@ -175,6 +175,11 @@ def test_filters_campaign_and_pagination(client, db, make_user, api_token):
     make_activity(city, "fair")  # 01/7/2026
     make_activity(city, "conference", start="2026-05-12T08:00:00+07:00", end="2026-05-12T10:00:00+07:00")
     make_activity(city, "radio", commune_code="11948", start="2026-06-23T06:00", end="2026-06-23T06:30")
+    from app.campaigns.routine import create_may_campaign
+    from app.models.types import utcnow
+
+    create_may_campaign(2026, "haiphong", None, utcnow())  # ?campaign= takes the stored campaign's period
+    db.session.commit()
     headers = api_token(city)
     get = lambda q: client.get("/api/v1/activities" + q, headers=headers)  # noqa: E731
     assert get("").json["total"] == 3
