@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.campaigns.services import seed_campaigns
+from app.campaigns.routine import seed_campaigns
 from app.models import Activity, Commune
 from tests.conftest import post_form, require_tool
 
@@ -21,7 +21,7 @@ POSITION = "Phó Giám đốc"
 @pytest.fixture
 def documents(app, client, db, login, make_user):
     """Every document's PDF bytes, downloaded by a commune officer whose profile has a name and a position."""
-    seed_campaigns()
+    seed_campaigns("haiphong")
     commune = db.session.scalars(select(Commune).where(Commune.code == "11311")).one()
     start = dt.datetime(2026, 7, 1, 1, 0, tzinfo=dt.UTC)
     activity = Activity(commune_id=commune.id, kind="fair", status="held", title="Ngày hội BHYT phường Hồng Bàng",
