@@ -27,11 +27,13 @@ def register(app: Flask) -> None:
         """The seed, plus demo users and a demo season; prints the demo logins."""
         from app.activities.demo import seed_demo_season
         from app.seeding import seed, seed_demo_users
+        from app.voice.demo import seed_voice_demo
 
         city_key = current_app.config["CITY"]
         result = seed(city_key)
         created = seed_demo_users(city_key)
         lines: list[str] = seed_demo_season(city_key)
+        lines += seed_voice_demo()  # residents' voice: check-ins, ratings, questions, follow-ups
         db.session.commit()
         click.echo(f"{result['city']}: {result['communes']} đơn vị cấp xã.")
         for line in lines:

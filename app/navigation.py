@@ -31,10 +31,12 @@ NAV = (
     NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event", ("admin", "city", "commune", "viewer")),
     NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", ("admin", "city", "commune", "viewer")),
     NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", ("admin", "city", "commune")),
+    NavItem("voice.followups_index", _l("Theo dõi"), "bi-telephone-outbound", ("admin", "city", "commune")),
     NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", ("admin", "city", "viewer")),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),
     NavItem("admin.users", _l("Người dùng"), "bi-people", ("admin",)),
+    NavItem("voice.erase_resident", _l("Dữ liệu người dân"), "bi-person-x", ("admin",)),
     NavItem("admin.jobs", _l("Tác vụ định kỳ"), "bi-clock-history", ("admin",)),
 )
 

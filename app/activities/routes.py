@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.activities import bp, services
+from app.activities.counted import counted_results, total_results
 from app.activities.forms import ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
 from app.activities.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS, STATUSES, parse_date
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
@@ -213,8 +214,9 @@ def show_activity(activity_id: int):
     from app.checkin.services import checkin_counts
 
     checkins = checkin_counts([activity.id]).get(activity.id, 0) if activity.qr_capable else 0
+    counted = counted_results([activity.id])[activity.id]
     return render_template("activities/show.html", activity=activity, history=history, audiences=audiences,
-                           checkins=checkins,
+                           checkins=checkins, counted=counted, results_total=total_results(activity.results, counted),
                            messages=messages, can_edit=can_edit, show_people=current_user.role != "viewer",
                            cancel_form=CancelForm(), confirm_form=ConfirmForm(), checkin_link=link,
                            max_photos=current_app.config["UPLOAD_MAX_FILES"], **_lookups())
@@ -290,7 +292,8 @@ def mark_held(activity_id: int):
         values = request.form
     activity = db.session.get(Activity, activity.id)
     return render_template("activities/held.html", activity=activity, form=form, result_values=values,
-                           result_errors=errors, **_lookups()), status
+                           result_errors=errors, counted=counted_results([activity.id])[activity.id],
+                           **_lookups()), status
 
 
 @bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])

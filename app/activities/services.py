@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from app.activities.counted import counted_results, total_results
 from app.activities.kinds import (
     COUNT,
     KINDS,
@@ -454,6 +455,7 @@ def export_rows(activities) -> tuple[list[str], list[list]]:
     columns = result_columns()
     headers = list(BASE_HEADERS) + [label for _, label in columns]
     rows = []
+    counted = counted_results()  # every activity with enrolled follow-ups: a small table, whatever the export
     for n, a in enumerate(activities, 1):
         start, end = local(a.start_at), local(a.end_at)
         row = [n, a.commune.code if a.commune else "", a.commune.name if a.commune else "Cấp thành phố",
@@ -461,7 +463,7 @@ def export_rows(activities) -> tuple[list[str], list[list]]:
                a.venue, a.organiser, "; ".join(a.partners or []), STATUS_LABELS[a.status], a.cancel_reason or "",
                a.evidence_date, ", ".join(str(i) for i in a.audiences or []),
                ", ".join(str(i) for i in a.messages or []), "\n".join(a.links or [])]
-        results = a.results or {}
+        results = total_results(a.results, counted[a.id])
         for key, _ in columns:
             value = results.get(key)
             if isinstance(value, list):

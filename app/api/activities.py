@@ -4,6 +4,7 @@ from flask import current_app, jsonify, request
 from sqlalchemy import select
 
 from app.activities import services
+from app.activities.counted import counted_results, total_results
 from app.activities.kinds import KINDS, STATUSES, parse_date
 from app.api import bp
 from app.api.auth import api_principal, api_roles, api_user
@@ -23,11 +24,15 @@ WRITERS = ("admin", "city", "commune")
 MAX_PER_PAGE = 200
 
 
-def serialize(activity: Activity, checkins: int | None = None) -> dict:
+def serialize(activity: Activity, checkins: int | None = None, counted: dict | None = None) -> dict:
     """An activity as JSON: ISO 8601 with +07:00 offsets, API field names (SPEC §12).
 
     QR kinds carry `checkins` (never typed) and `attendees` = check-ins + `extra_attendees` (SPEC §3).
+    `results.new_bhyt`/`new_bhxh` include the enrolled follow-ups, shown apart in `counted` (SPEC §17); what a
+    client writes in those keys is the number of others enrolled on the spot.
     """
+    if counted is None:
+        counted = counted_results([activity.id])[activity.id]
     body = {
         "id": activity.id,
         "commune_code": activity.commune.code if activity.commune else None,
@@ -45,7 +50,8 @@ def serialize(activity: Activity, checkins: int | None = None) -> dict:
         "partners": activity.partners or [],
         "audiences": activity.audiences or [],
         "messages": activity.messages or [],
-        "results": activity.results or {},
+        "results": total_results(activity.results, counted),
+        "counted": counted,
         "links": activity.links or [],
         "notes": activity.notes,
         "created_at": local(activity.created_at).isoformat(),
@@ -119,7 +125,8 @@ def list_activities_api():
     stmt = services.filtered_activities(api_user(), **query)
     result = db.paginate(stmt, page=int(page), per_page=int(per_page), error_out=False, max_per_page=MAX_PER_PAGE)
     counts = checkin_counts([a.id for a in result.items])
-    return jsonify({"items": [serialize(a, counts.get(a.id, 0)) for a in result.items], "page": result.page,
+    counted = counted_results([a.id for a in result.items])
+    return jsonify({"items": [serialize(a, counts.get(a.id, 0), counted[a.id]) for a in result.items], "page": result.page,
                     "per_page": result.per_page, "total": result.total, "pages": result.pages})
 
 

@@ -385,6 +385,7 @@ PATHS: dict = {
 
 PATHS.update(voice_docs.PATHS)  # residents' voice, from its pydantic declarations
 SCHEMAS.update(voice_docs.SCHEMAS)
+SCHEMAS["Activity"]["properties"]["counted"] = voice_docs.COUNTED
 
 
 def build_document(server_url: str = "/api/v1") -> dict:

@@ -11,9 +11,9 @@ from app.errors import json_error
 from app.extensions import db, limiter
 from app.models import Activity, Campaign, Commune
 from app.models.types import utcnow
-from app.models.voice import QUESTION_STATUSES, TOPICS, Question
+from app.models.voice import QUESTION_STATUSES, TOPICS, FollowUp, Question
+from app.voice import followups, ratings
 from app.voice import questions as qs
-from app.voice import ratings
 
 WRITERS = ("admin", "city", "commune")
 READERS = ("admin", "city", "commune", "viewer")
@@ -163,3 +163,47 @@ def satisfaction():
     if "activity_id" in filters and _scoped_activity(filters["activity_id"]) is None:
         return json_error(404)
     return jsonify(ratings.satisfaction(**filters).as_json())
+
+
+def followup_json(row, user, activity) -> dict:
+    """One follow-up as the API answers it (phone masked by role, SPEC §5)."""
+    f, c = row.followup, row.checkin
+    phone = c.phone if c else None
+    if phone and not can_see_phones(user, activity):
+        phone = mask_phone(phone)
+    return {"id": f.id, "activity_id": f.activity_id, "checkin_id": f.checkin_id,
+            "full_name": c.full_name if c else None, "phone": phone, "bhyt_status": f.bhyt_status,
+            "outcome": f.outcome, "on": f.outcome_on.isoformat() if f.outcome_on else None, "note": f.note or None,
+            "enrolled_elsewhere": row.enrolled_elsewhere is not None}
+
+
+@bp.get("/activities/<int:activity_id>/follow-ups")
+@api_roles(*WRITERS)
+def list_followups(activity_id: int):
+    """The activity's attendees with no or an expired BHYT card and their outcomes (SPEC §17)."""
+    activity = _scoped_activity(activity_id)
+    if activity is None:
+        return json_error(404)
+    user = api_user()
+    return jsonify([followup_json(row, user, activity) for row in followups.followup_rows(activity.id)])
+
+
+@bp.patch("/follow-ups/<int:followup_id>")
+@api_roles(*WRITERS)
+def update_followup(followup_id: int):
+    """`{outcome, on}`: the call's outcome and date; an enrolled outcome counts as the activity's new enrolment."""
+    user = api_user()
+    followup = db.session.scalars(scope(select(FollowUp).where(FollowUp.id == followup_id), FollowUp, user)).first()
+    if followup is None:
+        return json_error(404)
+    if not can_edit_commune(user, followup.commune_id):
+        return json_error(403)
+    try:
+        followups.record_outcome(followup, request.get_json(silent=True), user, utcnow())
+    except qs.VoiceError as refusal:
+        db.session.rollback()
+        return _refused(refusal)
+    db.session.commit()
+    activity = db.session.get(Activity, followup.activity_id)
+    row = next(r for r in followups.followup_rows(activity.id) if r.followup.id == followup.id)
+    return jsonify(followup_json(row, user, activity))

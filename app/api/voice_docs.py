@@ -46,6 +46,10 @@ def _query(name: str, schema: dict, description: str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+COUNTED = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+           "description": "Phần kết quả được đếm, không nhập: `new_bhyt`/`new_bhxh` = người trong danh sách theo dõi "
+                          "đã tham gia (đã gộp vào `results`); số ghi trong `results` khi gửi lên là số người khác "
+                          "tham gia tại chỗ."}
 COMMUNE = _query("commune", {"type": "string"}, "Mã xã, hoặc `city` cho cấp thành phố.")
 PATHS = {
     "/activities/{activity_id}/questions": {"post": _op(
@@ -65,6 +69,14 @@ PATHS = {
     "/ratings": {"post": _op(
         "create_rating", "Người dân đánh giá 1–5 bằng mã đánh giá của lượt điểm danh (không cần mã truy cập).",
         "201", _json(_ref("Rating"), "Đã ghi đánh giá."), ("409", "422"), body="RatingInput", public=True)},
+    "/activities/{activity_id}/follow-ups": {"get": _op(
+        "list_followups", "Người tham dự chưa có thẻ BHYT hoặc thẻ hết hạn (đã đồng ý) cần theo dõi.", "200",
+        _json({"type": "array", "items": _ref("FollowUp")}, "Danh sách."), ("403", "404"),
+        parameters=[_id("activity_id", "Mã hoạt động.")])},
+    "/follow-ups/{followup_id}": {"patch": _op(
+        "update_followup", "Ghi kết quả theo dõi và ngày; 409 nếu người này đã được tính tham gia ở hoạt động khác.",
+        "200", _json(_ref("FollowUp"), "Sau khi ghi."), ("403", "404", "409", "422"),
+        parameters=[_id("followup_id", "Mã theo dõi.")], body="FollowUpPatch")},
     "/satisfaction": {"get": _op(
         "satisfaction", "Chỉ số hài lòng: số lượt, điểm trung bình, tỷ lệ 4–5.", "200",
         _json(_ref("Satisfaction"), "Chỉ số."), ("403", "404", "422"),

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import Integer, case, extract, func, select
 
 from app import data
+from app.activities.counted import counted_column
 from app.activities.kinds import KINDS
 from app.compliance import loader
 from app.compliance.engine import Matrix, completion_by_day, evaluate
@@ -66,8 +67,10 @@ def enrolments_by_year() -> dict[int, dict[str, int]]:
     rows = db.session.execute(
         select(
             year.label("year"),
-            func.coalesce(func.sum(Activity.results["new_bhyt"].as_integer()), 0),
-            func.coalesce(func.sum(Activity.results["new_bhxh"].as_integer()), 0),
+            func.coalesce(func.sum(func.coalesce(Activity.results["new_bhyt"].as_integer(), 0)
+                                   + counted_column("new_bhyt")), 0),
+            func.coalesce(func.sum(func.coalesce(Activity.results["new_bhxh"].as_integer(), 0)
+                                   + counted_column("new_bhxh")), 0),
         ).where(Activity.status == "held").group_by(year)
     ).all()
     return {int(y): {"new_bhyt": int(b), "new_bhxh": int(x)} for y, b, x in rows}
@@ -117,8 +120,8 @@ def attendance_totals():
 
 
 def _result_total(key: str):
-    """SUM of one whole-number result over held activities."""
-    return _held_sum(func.coalesce(Activity.results[key].as_integer(), 0))
+    """SUM of one whole-number result over held activities, its counted part included (app/activities/counted.py)."""
+    return _held_sum(func.coalesce(Activity.results[key].as_integer(), 0) + counted_column(key))
 
 
 def _status_count(status: str):

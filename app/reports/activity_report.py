@@ -103,11 +103,13 @@ def activity_report_data(
     message_texts: Mapping[int, str] | None = None,
     city=None,
     issued_on: dt.date | None = None,
+    counted: Mapping[str, int] | None = None,
 ) -> ActivityReportData:
     """Collect the report's rows from an Activity; audience names, messages and city are read from its session."""
     from sqlalchemy import select
     from sqlalchemy.orm import object_session
 
+    from app.activities.counted import total_results
     from app.formatting import today_local
     from app.models import Audience, City, Message
 
@@ -126,7 +128,7 @@ def activity_report_data(
     else:
         header = city_header(city.lead_office, city.name, issued_on)
         unit = CITY_LEVEL
-    results = activity.results or {}
+    results = total_results(activity.results, counted or {})  # enrolled follow-ups + others on the spot
     counts = dict(attendance_by_audience or {})
     attendance = tuple(
         AudienceCount(audience_names.get(a, f"Nhóm {a}"), n)

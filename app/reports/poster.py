@@ -42,6 +42,7 @@ class PosterData:
     venue: str
     checkin_url: str
     message: str = DEFAULT_MESSAGE
+    faq_url: str = ""  # the public FAQ's short address (SPEC §17), printed under the steps
 
 
 def poster_message(activity_message_ids, message_texts: dict[int, str]) -> str:
@@ -114,7 +115,7 @@ def build_poster(data: PosterData) -> bytes:
     top = _paragraph(c, f"Địa điểm: {data.venue or '—'}", style("venue", f.regular, 13), margin, top, width) - 5 * mm
 
     # A long title or venue shrinks the QR, never below MIN_QR_SIZE, rather than push the steps off the page.
-    room = top - (margin + 19 * mm) - 62 * mm
+    room = top - (margin + 19 * mm) - 62 * mm - (8 * mm if data.faq_url else 0)
     qr_size = max(MIN_QR_SIZE, min(QR_SIZE, room))
     qr = ImageReader(io.BytesIO(qr_png(data.checkin_url, box_size=12)))
     c.drawImage(qr, (page_w - qr_size) / 2, top - qr_size, qr_size, qr_size)
@@ -128,6 +129,10 @@ def build_poster(data: PosterData) -> bytes:
     step_style = ParagraphStyle("step", fontName=f.regular, fontSize=12, leading=16)
     for i, step in enumerate(STEPS, 1):
         top = _paragraph(c, f"Bước {i}. {step}", step_style, margin + 20 * mm, top, width - 40 * mm) - 1 * mm
+
+    if data.faq_url:
+        top = _paragraph(c, f"Hỏi đáp chính sách BHXH, BHYT: {data.faq_url}", style("faq", f.bold, 12, ACCENT),
+                         margin, top - 2 * mm, width)
 
     # The official message in a band across the foot of the page.
     band_h = 24 * mm

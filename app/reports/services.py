@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.activities.counted import counted_results
 from app.checkin.links import checkin_url
 from app.extensions import db
 from app.models import Activity, City, Message
@@ -71,7 +72,8 @@ def activity_report_pdf(activity: Activity, upload_dir: str | Path, today: dt.da
     """The activity report (SPEC §6.1) with up to four of its photos that exist on disk."""
     photos = [Path(upload_dir) / p.stored_name for p in activity.photos]
     photos = [p for p in photos if p.is_file()][:MAX_PHOTOS]
-    data = activity_report_data(activity, attendance_by_audience(activity), photos, issued_on=today)
+    data = activity_report_data(activity, attendance_by_audience(activity), photos, issued_on=today,
+                                counted=counted_results([activity.id])[activity.id])
     data = dataclasses.replace(data, recipients=unit_recipients(activity.commune.name if activity.commune else None))
     return build_activity_report(signed(data, signer))
 
@@ -114,6 +116,7 @@ def poster_pdf(activity: Activity, base_url: str, secret_key: str) -> bytes:
         venue=activity.venue or "",
         checkin_url=checkin_url(activity, base_url, secret_key),
         message=poster_message(activity.messages, texts),
+        faq_url=f"{base_url.rstrip('/')}/hoi-dap",
     )
     return build_poster(data)
 

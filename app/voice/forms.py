@@ -4,6 +4,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 
 from app.forms import BaseForm, choices
 from app.models.voice import TOPICS
+from app.voice.followups import OUTCOME_LABELS
 from app.voice.questions import STATUS_LABELS, TEXT_MAX
 
 SCORES = ((5, "Rất hài lòng"), (4, "Hài lòng"), (3, "Bình thường"), (2, "Không hài lòng"), (1, "Rất không hài lòng"))
@@ -37,3 +38,20 @@ class RatingForm(BaseForm):
 
     score = RadioField("Bạn hài lòng với hoạt động này ở mức nào?", choices=choices(SCORES), validate_choice=False)
     comment = TextAreaField("Góp ý thêm (không bắt buộc)", render_kw={"rows": 2, "maxlength": 1000})
+
+
+class FollowUpForm(BaseForm):
+    """The outcome of a call to an attendee without a valid card, and its date."""
+
+    outcome = SelectField("Kết quả", choices=choices([("", "— Chưa có kết quả —"), *OUTCOME_LABELS.items()]),
+                          validate_choice=False)
+    on = StringField("Ngày", render_kw={"type": "date"})
+    note = StringField("Ghi chú", render_kw={"maxlength": 500})
+
+
+class ResidentForm(BaseForm):
+    """Admin: find a resident's data by phone or exact name, then confirm its deletion."""
+
+    phone = StringField("Số điện thoại", render_kw={"inputmode": "tel", "maxlength": 15})
+    full_name = StringField("Họ và tên (đúng như khi điểm danh)", render_kw={"maxlength": 120})
+    confirm = BooleanField("Tôi xác nhận xóa toàn bộ dữ liệu trên theo yêu cầu của người dân")

@@ -41,17 +41,39 @@ def voice_summary(activity) -> dict:
     """An activity's questions (staff only: personal data) and satisfaction KPI, for its page."""
     from flask_login import current_user
 
+    from app.voice.followups import conversion
     from app.voice.questions import status_counts
     from app.voice.ratings import satisfaction
 
-    summary = {"questions": None, "open": 0, "kpi": satisfaction(activity_id=activity.id)}
+    summary = {"questions": None, "open": 0, "followups": None, "kpi": satisfaction(activity_id=activity.id)}
     if current_user.is_authenticated and current_user.role in STAFF:
         counts = status_counts(current_user, activity_id=activity.id)
-        summary.update(questions=sum(counts.values()), open=counts["new"] + counts["assigned"])
+        summary.update(questions=sum(counts.values()), open=counts["new"] + counts["assigned"],
+                       followups=conversion(current_user, activity_id=activity.id))
     return summary
+
+
+def voice_dashboard(board) -> dict:
+    """The dashboard's residents' voice: satisfaction in the campaign's period and its year, follow-up
+    conversion, open questions — in the viewer's scope."""
+    from flask_login import current_user
+
+    from app.voice.followups import conversion
+    from app.voice.questions import status_counts
+    from app.voice.ratings import satisfaction_in_period_and_year
+
+    campaign = board.campaign
+    in_campaign, in_year = satisfaction_in_period_and_year(current_user, campaign.start, campaign.end,
+                                                           campaign.start.year)
+    block = {"campaign": in_campaign, "year": in_year, "year_number": campaign.start.year,
+             "conversion": conversion(current_user, start=campaign.start, end=campaign.end), "open": None}
+    if current_user.role in STAFF:
+        counts = status_counts(current_user)
+        block["open"] = counts["new"] + counts["assigned"]
+    return block
 
 
 @bp.app_context_processor
 def voice_helpers():
     """Template helpers: the topics of SPEC §17 (check-in form, quick entry), an activity's voice summary."""
-    return {"question_topics": TOPICS, "voice_summary": voice_summary}
+    return {"question_topics": TOPICS, "voice_summary": voice_summary, "voice_dashboard": voice_dashboard}

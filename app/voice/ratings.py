@@ -121,6 +121,20 @@ def satisfaction(**filters) -> Satisfaction:
     return _kpi(*db.session.execute(stmt).one())
 
 
+def satisfaction_in_period_and_year(user, start, end, year: int) -> tuple[Satisfaction, Satisfaction]:
+    """The KPI of a period (a campaign's) and of a whole year, in one query (the dashboards)."""
+    in_period = Activity.evidence_date.between(start, end)
+    in_year = extract("year", Activity.evidence_date) == year
+    columns = []
+    for cond in (in_period, in_year):
+        columns += [func.coalesce(func.sum(case((cond, 1), else_=0)), 0),
+                    func.avg(case((cond, Rating.score), else_=None)),
+                    func.coalesce(func.sum(case((cond & Rating.score.in_(SATISFIED), 1), else_=0)), 0)]
+    stmt = _filtered(select(*columns).select_from(Rating).join(Activity, Activity.id == Rating.activity_id), user=user)
+    row = db.session.execute(stmt.where(in_period | in_year)).one()
+    return _kpi(*row[:3]), _kpi(*row[3:])
+
+
 def satisfaction_by(group: str, **filters) -> list[tuple[object, str, Satisfaction]]:
     """The KPI per commune (code, name) or per kind, largest count first (one GROUP BY)."""
     if group == "commune":

@@ -1,23 +1,28 @@
-"""Staff pages of the residents' voice: the question queue, one question, quick entry at a stall."""
+"""Staff pages of the residents' voice: the question queue, one question, quick entry at a stall, the survey PDF."""
 
+import io
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
 from app.checkin.services import can_see_phones, mask_phone
 from app.extensions import db
+from app.formatting import local
 from app.models import Activity, Commune
 from app.models.types import utcnow
 from app.models.voice import QUESTION_STATUSES, TOPICS, Question
+from app.reports.satisfaction_survey import build_satisfaction_survey
 from app.routing import requested_page
-from app.voice import bp
+from app.voice import bp, privacy
 from app.voice import questions as qs
-from app.voice.forms import AnswerForm, QuestionForm
+from app.voice.forms import AnswerForm, QuestionForm, ResidentForm
+from app.voice.survey import survey_data
 
 STAFF = ("admin", "city", "commune")
+ALL_ROLES = ("admin", "city", "commune", "viewer")
 
 
 def _queue_filters() -> dict:
@@ -128,3 +133,43 @@ def log_question(activity_id: int):
         db.session.commit()
         flash(f"Đã ghi câu hỏi #{question.id} vào danh sách cần trả lời.", "success")
     return redirect(_back(activity))
+
+
+@bp.get("/reports/satisfaction.pdf")
+@role_required(*ALL_ROLES)
+def satisfaction_report():
+    """The yearly survey report "Báo cáo khảo sát mức độ hài lòng" (SPEC §17) for ?year=&commune=; a commune user
+    gets their own commune's."""
+    year = request.args.get("year", type=int) or local(utcnow()).year
+    if not 2000 <= year <= 2100:
+        abort(400, description="Năm không hợp lệ.")
+    commune = current_user.commune if current_user.role == "commune" else None
+    code = (request.args.get("commune") or "").strip()[:10]
+    if code and commune is None:
+        commune = db.session.scalar(select(Commune).where(Commune.code == code))
+        if commune is None:
+            abort(404)
+    pdf = build_satisfaction_survey(survey_data(year, commune, current_user, local(utcnow()).date()))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"khao-sat-hai-long-{year}.pdf")
+
+
+@bp.route("/admin/residents", methods=["GET", "POST"])
+@role_required("admin")
+def erase_resident():
+    """Admin: find what is stored about a resident (phone or exact name) and delete it on request, audited."""
+    form = ResidentForm(formdata=request.args) if request.method == "GET" else ResidentForm()
+    found, error = None, None
+    if form.phone.data or form.full_name.data:
+        try:
+            found = privacy.find_resident(form.phone.data, form.full_name.data)
+        except qs.VoiceError as refusal:
+            error = refusal.fields
+    if request.method == "POST" and found is not None and form.validate_on_submit() and form.confirm.data:
+        counts = privacy.erase_resident(form.phone.data, form.full_name.data, current_user, utcnow())
+        db.session.commit()
+        flash(f"Đã xóa dữ liệu của người dân: {counts['checkins']} lượt điểm danh, {counts['registrations']} đăng ký, "
+              f"{counts['questions']} câu hỏi, {counts['followups']} theo dõi, {counts['ratings']} đánh giá.", "success")
+        return redirect(url_for("voice.erase_resident"))
+    if request.method == "POST" and not form.confirm.data:
+        form.confirm.errors = ["Đánh dấu xác nhận trước khi xóa."]
+    return render_template("voice/erase_resident.html", form=form, found=found, error=error or {}, mask=mask_phone)

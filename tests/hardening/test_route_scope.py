@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from app.formatting import TZ
 from tests.conftest import csrf_token
@@ -143,10 +144,18 @@ RULES: dict[str, object] = {
     "api.update_question": POST,  # PATCH only: its GET answers 405
     "api.create_rating": POST,  # no bearer token: the body's signed rating token is the credential
     "api.satisfaction": TOKEN(ALL),
+    "voice.followups": WRITERS,
+    "voice.record_followup": POST,
+    "voice.export_followups": WRITERS,
+    "voice.followups_index": WRITERS,
+    "api.list_followups": TOKEN(WRITERS),
+    "api.update_followup": POST,  # PATCH only
+    "voice.satisfaction_report": ALL,
+    "voice.erase_resident": ADMIN,
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.
-OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_id")
+OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_id", "followup_id")
 MISSING_OK = {"checkin.import_preview", "checkin.import_confirm"}
 
 
@@ -176,17 +185,26 @@ def world(app, db, make_user, tmp_path):
     from app.checkin.services import poster_token
 
     tokens = {k: poster_token(a, app.config["SECRET_KEY"]) for k, a in (("own", own), ("other", other))}
+    from app.checkin.services import record_checkin
+    from app.models import FollowUp
     from app.voice.questions import ask
 
     asked = {k: ask(a, {"text": "Thẻ BHYT hết hạn thì gia hạn ở đâu?"}, "staff", users["admin"], now).id
              for k, a in (("own", own), ("other", other))}
+    for activity in (own, other):
+        record_checkin(activity, {"full_name": "Người chưa có thẻ", "bhyt_status": "none", "consent": True}, "staff",
+                       users["admin"], now)
+    followed = {k: db.session.scalar(select(FollowUp.id).where(FollowUp.activity_id == a.id))
+                for k, a in (("own", own), ("other", other))}
     db.session.commit()
     return {
         "users": users,
         "own": {"activity_id": own.id, "photo_id": photos["own"].id, "code": "11311",
-                "user_id": users["viewer"].id, "token": tokens["own"], "question_id": asked["own"]},
+                "user_id": users["viewer"].id, "token": tokens["own"], "question_id": asked["own"],
+                "followup_id": followed["own"]},
         "other": {"activity_id": other.id, "photo_id": photos["other"].id, "code": "11948",
-                  "user_id": users["viewer"].id, "token": tokens["other"], "question_id": asked["other"]},
+                  "user_id": users["viewer"].id, "token": tokens["other"], "question_id": asked["other"],
+                  "followup_id": followed["other"]},
     }
 
 
@@ -281,7 +299,7 @@ def test_commune_user_gets_404_for_every_route_naming_another_communes_object(ap
     headers = api_token(world["users"]["commune"])
     probed = 0
     for endpoint, (url, args) in sorted(_urls(app, world, "other").items()):
-        if not args & {"activity_id", "photo_id", "code", "question_id"} or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
+        if not args & {"activity_id", "photo_id", "code", "question_id", "followup_id"} or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
             continue
         rule = RULES[endpoint]
         if rule == PUBLIC:
