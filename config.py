@@ -59,6 +59,15 @@ class Config:
     SMTP_TLS = os.environ.get("SMTP_TLS", "") in ("1", "true", "yes")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Pages and API answers compressed by Flask-Compress (issue 16): brotli when the browser takes it, else gzip.
+    # Static files are compressed once per process at the best brotli quality by app/assets.py instead.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIMETYPES = ["text/html", "application/json", "text/css", "text/javascript", "application/javascript",
+                          "image/svg+xml", "text/plain", "text/csv", "application/xml"]
+    ASSET_BROTLI_QUALITY = 11
 
 
 class DevelopmentConfig(Config):
@@ -74,6 +83,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or _database_url("test.db")
     RATELIMIT_ENABLED = False
     LOGIN_MAX_FAILURES = 5
+    ASSET_BROTLI_QUALITY = 5  # the suite compresses every static file: fast beats smallest here
     SECRET_KEY = "test-secret"
 
 

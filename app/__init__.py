@@ -7,7 +7,7 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import StrictJSONProvider, babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import StrictJSONProvider, babel, compress, csrf, db, limiter, login_manager, migrate
 from app.routing import IdConverter, refuse_nul_characters
 from config import BASE_DIR, CONFIGS
 
@@ -63,8 +63,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.before_request(refuse_nul_characters)
     _register_blueprints(app)
 
-    from app import errors, formatting, navigation, security
+    from app import assets, errors, formatting, navigation, security
 
+    assets.register(app)
     errors.register(app)
     formatting.register(app)
     navigation.register(app)
@@ -96,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    compress.init_app(app)  # its hook runs after the app's own (headers are set by then): it compresses the final body
     _cookie_hooks_skip_api(app)
 
     import app.models  # noqa: F401  (registers every table)
