@@ -58,7 +58,8 @@ def _real_activity_id(db, admin) -> int:
 def test_api_never_fails_and_answers_as_documented(label, app, db, make_user, api_token):
     """Half the generated ids are swapped for a real activity / campaign / commune so the happy paths run too."""
     admin = make_user("admin", username="schemathesis_admin")
-    headers = api_token(admin)
+    # Answers are compressed when the client accepts it (issue 16); Schemathesis' WSGI client does not decode them.
+    headers = {**api_token(admin), "Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operation = schema.find_operation_by_label(label)
     assert operation is not None, label
