@@ -195,7 +195,7 @@ def make_activity(db):
                             preregistration=preregistration, **kw)
         db.session.add(activity)
         db.session.flush()
-        svc.ensure_qr_nonce(activity)
+        svc.poster_token(activity, "")  # its QR nonce and short poster token, as create_activity gives them
         db.session.commit()
         return activity
 

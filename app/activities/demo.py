@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from app.activities.kinds import QR_KINDS, clean_results, evidence_date
-from app.checkin.tokens import new_qr_nonce
+from app.checkin.tokens import new_public_token, new_qr_nonce
 from app.extensions import db
 from app.formatting import TZ
 from app.models import Activity, City, Commune, User
@@ -59,6 +59,7 @@ class _Season:
             "messages": sorted(rng.sample(range(1, 20), 2)), "status": status, "cancel_reason": reason,
             "results": clean if status == "held" else {}, "links": list(links), "notes": DEMO_NOTE,
             "qr_nonce": new_qr_nonce() if kind in QR_KINDS else None,
+            "public_token": new_public_token() if kind in QR_KINDS else None,
             "created_by_id": self.actor_id, "updated_by_id": self.actor_id,
             "created_at": (start - timedelta(days=10)).astimezone(UTC),
             "updated_at": (start + timedelta(days=1)).astimezone(UTC),

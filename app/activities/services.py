@@ -28,7 +28,7 @@ from app.activities.kinds import (
     is_http_url,
 )
 from app.auth.access import scope
-from app.checkin.tokens import new_qr_nonce
+from app.checkin.tokens import new_public_token, new_qr_nonce
 from app.extensions import db
 from app.formatting import TZ, local
 from app.models import Activity, Commune, Photo
@@ -283,7 +283,7 @@ def create_activity(data: dict, actor, now: datetime) -> Activity:
         raise ActivityError(errors)
     activity = Activity(**values, created_by_id=actor.id, updated_by_id=actor.id, created_at=now, updated_at=now)
     if activity.kind in QR_KINDS:
-        activity.qr_nonce = new_qr_nonce()
+        activity.qr_nonce, activity.public_token = new_qr_nonce(), new_public_token()
     db.session.add(activity)
     db.session.flush()
     record(actor.id, "create", "activity", activity.id, changed=_changes({}, _snapshot(activity)))
@@ -302,6 +302,8 @@ def update_activity(activity: Activity, patch: dict, actor, now: datetime, actio
         setattr(activity, key, value)
     if activity.kind in QR_KINDS and not activity.qr_nonce:
         activity.qr_nonce = new_qr_nonce()
+    if activity.kind in QR_KINDS and not activity.public_token:
+        activity.public_token = new_public_token()
     activity.updated_by_id, activity.updated_at = actor.id, now
     db.session.flush()
     changed = _changes(before, _snapshot(activity))

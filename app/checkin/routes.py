@@ -28,7 +28,6 @@ from app.checkin.forms import ActionForm, ImportForm, PersonForm
 from app.checkin.links import current_checkin_url
 from app.checkin.qr import qr_png, qr_svg
 from app.checkin.rating_tokens import rating_token
-from app.checkin.tokens import InvalidToken, read_ticket_token
 from app.collation import vi_sorted
 from app.extensions import db, limiter
 from app.formatting import fmt_datetime
@@ -156,12 +155,8 @@ def register(token: str):
 @limiter.limit("120/minute")
 def ticket_png(ticket: str):
     """The personal ticket's QR as a PNG (the ticket text itself is the payload the scanner reads)."""
-    try:
-        registration_id, _activity_id, nonce = read_ticket_token(_secret(), ticket)
-    except InvalidToken:
-        abort(404)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.revoked or registration.ticket_nonce != nonce:
+    registration = svc.registration_of_ticket(ticket, _secret())
+    if registration is None:
         abort(404)
     response = send_file(io.BytesIO(qr_png(ticket, box_size=8)), mimetype="image/png",
                          download_name=f"ve-{registration.id}.png")

@@ -14,7 +14,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.checkin.driver import DirectConnection, SessionConnection, StatementCache
 from app.checkin.tokens import (
     InvalidToken,
-    activity_token,
+    is_public_token,
+    new_public_token,
     new_qr_nonce,
     read_activity_token,
     read_ticket_token,
@@ -23,7 +24,7 @@ from app.checkin.tokens import (
 )
 from app.extensions import db
 from app.formatting import fmt_time, local
-from app.models import Activity, CheckIn, Commune, Registration
+from app.models import Activity, CheckIn, Commune, Registration, RetiredPublicToken
 from app.models.checkins import BHYT_STATUSES
 from app.models.types import as_utc
 from app.models.voice import FollowUp, followup_values
@@ -431,47 +432,94 @@ def ensure_qr_nonce(activity: Activity) -> str:
 
 
 def poster_token(activity: Activity, secret_key: str) -> str:
-    """The signed token printed in the activity's poster QR."""
-    return activity_token(secret_key, activity.id, ensure_qr_nonce(activity))
+    """The token printed in the activity's poster QR: its short stored random one (issue 16), made on first use."""
+    ensure_qr_nonce(activity)  # old signed links carry the nonce: they stay valid until "regenerate QR"
+    if not activity.public_token:
+        activity.public_token = new_public_token()
+        db.session.flush()
+    return activity.public_token
 
 
 def regenerate_qr(activity: Activity, actor, now: datetime) -> str:
-    """Give the activity a new poster nonce; every printed QR of the old one answers `revoked_token`."""
+    """A new poster token and nonce; every printed QR of the old ones, short or signed, answers `revoked_token`."""
     from app.models.audit import record
 
-    activity.qr_nonce = new_qr_nonce()
+    if activity.public_token:
+        db.session.add(RetiredPublicToken(token=activity.public_token, activity_id=activity.id, retired_at=now))
+    activity.qr_nonce, activity.public_token = new_qr_nonce(), new_public_token()
     record(getattr(actor, "id", None), "checkin.regenerate_qr", "activity", activity.id, at=now.isoformat())
     db.session.flush()
-    return activity.qr_nonce
+    return activity.public_token
 
 
-def activity_for_token(token: str, secret_key: str) -> Activity:
-    """The activity of a poster token; `invalid_token` when forged, `revoked_token` when regenerated."""
+def _activity_of_token(token: str, secret_key: str) -> tuple[Activity | None, bool]:
+    """The activity a poster token names (short: looked up; signed: verified) and whether the token is its current one."""
+    if is_public_token(token):
+        activity = db.session.scalar(select(Activity).where(Activity.public_token == token))
+        if activity is not None:
+            return activity, True
+        retired = db.session.get(RetiredPublicToken, token)
+        return (db.session.get(Activity, retired.activity_id) if retired else None), False
     try:
         activity_id, nonce = read_activity_token(secret_key, token)
     except InvalidToken as exc:
         raise CheckinRefused("invalid_token") from exc
     activity = db.session.get(Activity, activity_id)
+    return activity, activity is not None and activity.qr_nonce == nonce
+
+
+def activity_for_token(token: str, secret_key: str) -> Activity:
+    """The activity of a poster token; `invalid_token` when unknown or forged, `revoked_token` when regenerated."""
+    activity, current = _activity_of_token(token, secret_key)
     if activity is None or not activity.qr_capable or activity.status == "cancelled":
         raise CheckinRefused("invalid_token")
-    if activity.qr_nonce != nonce:
+    if not current:
         raise CheckinRefused("revoked_token")
     return activity
 
 
+def _ticket_parts(token, secret_key: str) -> tuple[Registration | None, int, str]:
+    """(registration, activity id, nonce) a ticket names — short: looked up; signed: verified; InvalidToken otherwise."""
+    if is_public_token(token):
+        found = db.session.scalar(select(Registration).where(Registration.ticket_nonce == token))
+        if found is None:
+            raise InvalidToken("unknown ticket")
+        return found, found.activity_id, token
+    registration_id, activity_id, nonce = read_ticket_token(secret_key, token)
+    return db.session.get(Registration, registration_id), activity_id, nonce
+
+
+def registration_of_ticket(token, secret_key: str) -> Registration | None:
+    """The registration whose current, unrevoked ticket this is, else None (the ticket image's route)."""
+    try:
+        found, activity_id, nonce = _ticket_parts(token, secret_key)
+    except InvalidToken:
+        return None
+    if found is None or found.revoked or found.activity_id != activity_id or found.ticket_nonce != nonce:
+        return None
+    return found
+
+
+def _is_poster(text, secret_key: str) -> bool:
+    """Whether a scanned text is an event's poster QR (its URL or bare token) rather than a personal ticket."""
+    token = text.rstrip("/").rsplit("/c/", 1)[-1] if isinstance(text, str) else text
+    try:
+        return _activity_of_token(token, secret_key)[0] is not None
+    except CheckinRefused:
+        return False
+
+
 def registration_for_ticket(activity: Activity, token, secret_key: str) -> Registration:
     """The registration behind a scanned ticket for this activity, or a refusal (bad, revoked, other event)."""
+    token = token.strip() if isinstance(token, str) else token  # USB scanners type a trailing Enter
     try:
-        registration_id, activity_id, nonce = read_ticket_token(secret_key, token)
+        registration, activity_id, nonce = _ticket_parts(token, secret_key)
     except InvalidToken as exc:
-        try:  # a poster QR scanned at the door: say so plainly
-            read_activity_token(secret_key, token)
-        except InvalidToken:
-            raise CheckinRefused("invalid_token", "Mã vé không hợp lệ hoặc đã bị sửa.") from exc
-        raise CheckinRefused("invalid_token", "Đây là mã QR dán tại sự kiện, không phải vé cá nhân.") from exc
+        if _is_poster(token, secret_key):  # a poster QR scanned at the door: say so plainly
+            raise CheckinRefused("invalid_token", "Đây là mã QR dán tại sự kiện, không phải vé cá nhân.") from exc
+        raise CheckinRefused("invalid_token", "Mã vé không hợp lệ hoặc đã bị sửa.") from exc
     if activity_id != activity.id:
         raise CheckinRefused("wrong_activity", "Vé này thuộc một hoạt động khác.")
-    registration = db.session.get(Registration, registration_id)
     if registration is None or registration.activity_id != activity.id:
         raise CheckinRefused("invalid_token", "Không tìm thấy đăng ký của vé này.")
     if registration.revoked or registration.ticket_nonce != nonce:
@@ -482,7 +530,8 @@ def registration_for_ticket(activity: Activity, token, secret_key: str) -> Regis
 def register(activity: Activity, data: dict, now: datetime) -> tuple[Registration, bool]:
     """Pre-register a person (SPEC §5); the same phone gets the same ticket back. Returns (row, created)."""
     person = clean_person(data, activity, now)
-    values = dict(activity_id=activity.id, ticket_nonce=new_qr_nonce(), revoked=False, created_at=now, **person)
+    # The ticket is a short random token stored in `ticket_nonce` (issue 16): 13 characters in the QR, not ~45.
+    values = dict(activity_id=activity.id, ticket_nonce=new_public_token(), revoked=False, created_at=now, **person)
     new_id = _insert_once(Registration, values)
     if new_id is None:  # unique (activity, phone): this person registered before
         found = db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
@@ -492,7 +541,9 @@ def register(activity: Activity, data: dict, now: datetime) -> tuple[Registratio
 
 
 def ticket_for(registration: Registration, secret_key: str) -> str:
-    """The signed personal ticket token of a registration."""
+    """The personal ticket of a registration: its short token; older registrations keep their signed ticket."""
+    if is_public_token(registration.ticket_nonce):
+        return registration.ticket_nonce
     return ticket_token(secret_key, registration.id, registration.activity_id, registration.ticket_nonce)
 
 

@@ -1,4 +1,10 @@
-"""Signed, unguessable check-in tokens (activity poster QR, personal ticket) and short codes."""
+"""Unguessable check-in tokens (activity poster QR, personal ticket) and short codes.
+
+Today's tokens are short random codes stored with the activity or the registration (`new_public_token`):
+13 symbols of an alphabet without look-alikes, 64.4 bits, so the poster URL with
+`https://lantoa.example.gov.vn` is 45 characters (QR version 4 at level Q). The older signed tokens
+(`activity_token`, `ticket_token`) are still read, so links printed before keep working until regenerated.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,11 @@ from collections.abc import Sequence
 from itsdangerous import BadData, URLSafeSerializer
 
 __all__ = [
+    "PUBLIC_TOKEN_LENGTH",
     "InvalidToken",
     "activity_token",
+    "is_public_token",
+    "new_public_token",
     "new_qr_nonce",
     "read_activity_token",
     "read_ticket_token",
@@ -25,6 +34,12 @@ TICKET_SALT = "lantoa.checkin.ticket.v1"
 # Crockford base32: no I, L, O, U, so codes read aloud or retyped are unambiguous.
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SHORT_CODE_LENGTH = 6
+
+# Printed under the poster QR and read off a phone screen: digits and lower-case letters without the look-alikes
+# 0/O, 1/l/I (and o, i). 31 symbols; 13 of them are 13 × log2(31) = 64.4 bits, chosen by `secrets`.
+PUBLIC_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+PUBLIC_TOKEN_LENGTH = 13
+_PUBLIC_SET = frozenset(PUBLIC_ALPHABET)
 
 _MAX_VARINT_BYTES = 10  # enough for any id below 2**70; guards against absurd input
 
@@ -137,6 +152,16 @@ def _load(secret_key: str | bytes, salt: str, n_ints: int, token: object) -> lis
     if not hmac.compare_digest(serializer.dumps(values), token):
         raise InvalidToken("non-canonical token")
     return values
+
+
+def new_public_token() -> str:
+    """A fresh short random token (≥ 64 bits) for a poster QR or a personal ticket; stored, never derived from an id."""
+    return "".join(secrets.choice(PUBLIC_ALPHABET) for _ in range(PUBLIC_TOKEN_LENGTH))
+
+
+def is_public_token(text: object) -> bool:
+    """Whether `text` has the shape of a short token (then it is looked up; the signed kind is verified instead)."""
+    return isinstance(text, str) and len(text) == PUBLIC_TOKEN_LENGTH and _PUBLIC_SET.issuperset(text)
 
 
 def new_qr_nonce() -> str:

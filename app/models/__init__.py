@@ -1,6 +1,6 @@
 """All models, one module per aggregate; importing this package registers every table."""
 
-from app.models.activities import Activity, Photo
+from app.models.activities import Activity, Photo, RetiredPublicToken
 from app.models.audit import AuditLog
 from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Duty, ReportSubmission
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
@@ -13,6 +13,7 @@ from app.models.voice import FollowUp, Question, Rating
 __all__ = [
     "Activity",
     "Photo",
+    "RetiredPublicToken",
     "BHYT_STATUSES",
     "CHECKIN_SOURCES",
     "CheckIn",

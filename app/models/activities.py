@@ -45,6 +45,8 @@ class Activity(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     # QR check-in (SPEC §5): the nonce signs the poster token; regenerating it revokes the old QR.
     qr_nonce: Mapped[str | None] = mapped_column(String(32))
+    # The short random token in the poster URL (/c/<token>, issue 16); replaced with the nonce on "regenerate QR".
+    public_token: Mapped[str | None] = mapped_column(String(16), unique=True)
     checkin_open_minutes_before: Mapped[int] = mapped_column(Integer, default=120)
     checkin_close_minutes_after: Mapped[int] = mapped_column(Integer, default=360)
     preregistration: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -71,6 +73,16 @@ class Activity(db.Model):
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.kind} {self.status}>"
+
+
+class RetiredPublicToken(db.Model):
+    """A poster token replaced by "regenerate QR": its URL answers "mã QR đã được thay", not "invalid"."""
+
+    __tablename__ = "retired_public_tokens"
+
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Photo(db.Model):

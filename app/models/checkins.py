@@ -44,7 +44,8 @@ class Registration(_Person, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
-    ticket_nonce: Mapped[str] = mapped_column(String(32))
+    # Today the ticket itself (a short random token, issue 16); in older rows the nonce inside a signed ticket.
+    ticket_nonce: Mapped[str] = mapped_column(String(32), unique=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -23,6 +23,11 @@ from app.reports.text import fmt_date, fmt_time, nfc
 DEFAULT_MESSAGE = "Bảo hiểm y tế toàn dân - Nền tảng an sinh bền vững."  # message 4 of seed 002 §II.2
 QR_SIZE = 12 * cm
 MIN_QR_SIZE = 10 * cm  # scanned from a few metres away
+# The QR image keeps 2 modules of white margin and the page adds QR_GAP above and below (white paper at the sides):
+# with the 4-module margin inside the image its modules were 12 % smaller, and a blurred, tilted phone photo from
+# a distance failed to decode (issue 16, tests/checkin/test_short_links.py). 7 mm ≥ 2 modules of a version 4 code.
+QR_BORDER = 2
+QR_GAP = 7 * mm
 STEPS = (
     "Mở camera điện thoại (hoặc Zalo) và hướng vào mã QR.",
     "Chạm vào đường dẫn hiện ra để mở trang điểm danh.",
@@ -117,9 +122,10 @@ def build_poster(data: PosterData) -> bytes:
     # A long title or venue shrinks the QR, never below MIN_QR_SIZE, rather than push the steps off the page.
     room = top - (margin + 19 * mm) - 62 * mm - (8 * mm if data.faq_url else 0)
     qr_size = max(MIN_QR_SIZE, min(QR_SIZE, room))
-    qr = ImageReader(io.BytesIO(qr_png(data.checkin_url, box_size=12)))
+    qr = ImageReader(io.BytesIO(qr_png(data.checkin_url, box_size=12, border=QR_BORDER)))
+    top -= QR_GAP
     c.drawImage(qr, (page_w - qr_size) / 2, top - qr_size, qr_size, qr_size)
-    top -= qr_size + 2 * mm
+    top -= qr_size + QR_GAP
     size = _fit_url(data.checkin_url, f.regular, width)
     c.setFont(f.regular, size)
     c.drawCentredString(page_w / 2, top - size, data.checkin_url)
