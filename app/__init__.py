@@ -107,7 +107,8 @@ def _cookie_hooks_skip_api(app: Flask) -> None:
     """The JSON API authenticates by bearer token only, so the cookie-session work is left out of its requests:
     CSRF is checked for every other request (Flask-WTF's default hook is off, WTF_CSRF_CHECK_DEFAULT), and
     Flask-Login's remember-me refresh, which reads the session on every response, is skipped for the API.
-    Same answers, a third less framework work on a check-in; pages are untouched."""
+    Same answers, a third less framework work on a check-in; pages are untouched. Static files skip the
+    remember-me refresh too (no `Vary: Cookie` on them)."""
 
     @app.before_request
     def _csrf_for_pages():
@@ -118,7 +119,9 @@ def _cookie_hooks_skip_api(app: Flask) -> None:
 
     @wraps(refresh)
     def _remember_cookie_for_pages(response):
-        return response if request.blueprint == "api" else refresh(response)
+        # Static files neither: reading the session there would add `Vary: Cookie` to year-long cached files,
+        # and a browser would fetch them again after every login (issue 16).
+        return response if request.blueprint == "api" or request.endpoint == "static" else refresh(response)
 
     after = app.after_request_funcs[None]
     after[after.index(refresh)] = _remember_cookie_for_pages

@@ -65,7 +65,9 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _set_lang():
-        if request.blueprint == "api":  # JSON answers render no template: skip the locale and session work
+        # JSON answers and static files render no template: skip the locale and session work (a session read
+        # would add `Vary: Cookie` to year-long cached static files).
+        if request.blueprint == "api" or request.endpoint == "static":
             return
         from flask_babel import get_locale
 

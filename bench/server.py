@@ -25,9 +25,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready_path: str = "/login",
-             timeout: float = 30.0, host: str = "127.0.0.1"):
+             timeout: float = 30.0, host: str = "127.0.0.1", port: int | None = None):
     """Serve `app_spec` (e.g. "wsgi:app") with gunicorn on `host`; yield the port; stop it on exit."""
-    port = free_port(host)
+    port = port or free_port(host)  # a fixed port when the caller was given a range to use
     cmd = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"{host}:{port}",
            "--backlog", "2048", "--graceful-timeout", "5", "--log-level", "warning", app_spec]
     # stderr goes to a file, never an unread pipe: once a pipe's 64 KB fill up (a log line per 503 during

@@ -33,6 +33,7 @@ def test_every_static_file_is_immutable_under_its_hashed_url_and_compressed_when
     plain = client.get(url, headers={"Accept-Encoding": "identity"})
     assert plain.status_code == 200
     assert plain.headers["Cache-Control"] == IMMUTABLE
+    assert "Cookie" not in plain.headers.get("Vary", "")  # else a login would make the browser fetch it again
     if name in BUNDLES:
         assert len(plain.data) >= sum((STATIC / part).stat().st_size for part in BUNDLES[name]) * 0.9
     else:
