@@ -47,13 +47,14 @@ def register(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @click.argument("username")
-    @click.option("--role", required=True, type=click.Choice(["admin", "city", "commune", "viewer"]))
+    @click.option("--role", required=True, type=click.Choice(["admin", "city", "commune", "viewer", "agency"]))
     @click.option("--commune", "commune_code", default=None, help="Mã đơn vị cấp xã (bắt buộc với vai trò commune).")
+    @click.option("--agency", "agency_code", default=None, help="Mã cơ quan (bắt buộc với vai trò agency).")
     @click.option("--full-name", default=None)
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-    def create_user_command(username, role, commune_code, full_name, password):
-        """Create a user; asks for the password unless --password is given."""
-        from app.admin.services import commune_by_code, create_user
+    def create_user_command(username, role, commune_code, agency_code, full_name, password):
+        """Create a user; asks for the password unless --password is given (an agency user: --agency CODE)."""
+        from app.admin.services import agency_by_code, commune_by_code, create_user
         from app.auth.services import password_problem
         from app.models import User
 
@@ -61,12 +62,16 @@ def register(app: Flask) -> None:
             raise click.UsageError("A commune user needs --commune with an existing commune code.")
         if role != "commune" and commune_code:
             raise click.UsageError("Only a commune user has --commune.")
+        if role == "agency" and not agency_by_code(agency_code):
+            raise click.UsageError("An agency user needs --agency with an existing agency code (flask seed loads them).")
+        if role != "agency" and agency_code:
+            raise click.UsageError("Only an agency user has --agency.")
         if db.session.scalar(select(User).where(User.username == username.lower())):
             raise click.UsageError(f"User {username!r} already exists.")
         problem = password_problem(password)
         if problem:
             raise click.UsageError(problem)
-        user = create_user(username, role, password, commune_code, full_name)
+        user = create_user(username, role, password, commune_code, full_name, agency_code=agency_code)
         db.session.commit()
         click.echo(f"Created {user.username} ({user.role}).")
 

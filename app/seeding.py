@@ -67,6 +67,10 @@ def seed(city_key: str) -> dict:
     from app.campaigns.routine import seed_campaigns
 
     seed_campaigns(city_key)
+    from app.tasks.seed import seed_agencies, seed_plans
+
+    seed_agencies(city)
+    seed_plans(city)
     count = db.session.scalar(select(db.func.count()).select_from(Commune).where(Commune.city_id == city.id))
     return {"city": city.full_name, "communes": count}
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Commune, User
+from app.models import Agency, Commune, User
 from app.models.audit import record
 
 
@@ -12,6 +12,16 @@ def commune_by_code(code: str | None) -> Commune | None:
     if not code:
         return None
     return db.session.scalar(select(Commune).where(Commune.code == code))
+
+
+def agency_by_code(code: str | None, city_id: int | None = None) -> Agency | None:
+    """The active agency with this code (in the city, when told), or None."""
+    if not code:
+        return None
+    stmt = select(Agency).where(Agency.code == code.strip().upper(), Agency.active.is_(True))
+    if city_id is not None:
+        stmt = stmt.where(Agency.city_id == city_id)
+    return db.session.scalars(stmt.order_by(Agency.id)).first()
 
 
 def save_user(user: User | None, data: dict, actor_id: int | None) -> User:
@@ -31,6 +41,10 @@ def save_user(user: User | None, data: dict, actor_id: int | None) -> User:
     if user.commune_id != new_commune_id or creating:
         changes["commune"] = commune.code if commune else None
     user.commune = commune
+    agency = agency_by_code(data.get("agency_code")) if data.get("role") == "agency" else None
+    if user.agency_id != (agency.id if agency else None) or creating:
+        changes["agency"] = agency.code if agency else None
+    user.agency = agency
     if data.get("password"):
         user.set_password(data["password"])
         changes["password"] = "***"
@@ -42,8 +56,8 @@ def save_user(user: User | None, data: dict, actor_id: int | None) -> User:
 
 
 def create_user(username: str, role: str, password: str, commune_code: str | None = None,
-                full_name: str | None = None, actor_id: int | None = None) -> User:
+                full_name: str | None = None, actor_id: int | None = None, agency_code: str | None = None) -> User:
     """Create a user from the CLI or seed (same rules as the form)."""
     return save_user(None, {"username": username.strip().lower(), "full_name": full_name or username,
-                            "role": role, "commune_code": commune_code, "password": password,
-                            "active": True}, actor_id)
+                            "role": role, "commune_code": commune_code, "agency_code": agency_code,
+                            "password": password, "active": True}, actor_id)

@@ -29,12 +29,17 @@ def role_required(*roles: str):
 def scope(stmt: Select, model, user) -> Select:
     """Restrict a SELECT of a commune-owned model to what `user` may see.
 
-    City roles and viewers see every commune; a commune user sees only rows whose
+    City roles and viewers see every commune; an agency user only rows whose `agency_id` is its own; a commune user
+    sees only rows whose
     `commune_id` (or the model's `__scope_column__`) is their own (city-level rows, commune_id NULL, included only when
     the model says `city_rows_visible_to_communes`).
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return stmt.where(False)
+    if user.role == "agency":
+        # An agency user sees only rows of its own agency; a model with no agency column shows it nothing.
+        column = getattr(model, getattr(model, "__agency_scope_column__", "agency_id"), None)
+        return stmt.where(False) if column is None else stmt.where(column == user.agency_id)
     if user.role == "commune":
         column = getattr(model, getattr(model, "__scope_column__", "commune_id"))
         if getattr(model, "city_rows_visible_to_communes", False):
@@ -58,6 +63,13 @@ def first_scoped_or_404(stmt: Select, model, user):
     if obj is None:
         abort(404)
     return obj
+
+
+def can_edit_unit(user, commune_id: int | None, agency_id: int | None = None) -> bool:
+    """Whether `user` may write data owned by a commune, an agency, or (both None) the city level."""
+    if user.role == "agency":
+        return agency_id is not None and commune_id is None and agency_id == user.agency_id
+    return agency_id is None and can_edit_commune(user, commune_id) or user.role in ("admin", "city")
 
 
 def can_edit_commune(user, commune_id: int | None) -> bool:

@@ -131,6 +131,7 @@ class Principal:
     commune_id: int | None
     username: str
     is_authenticated: bool = True
+    agency_id: int | None = None
 
 
 def token_values(raw: str, now: datetime, ttl: float = 0) -> dict | None:
@@ -160,7 +161,8 @@ def token_values(raw: str, now: datetime, ttl: float = 0) -> dict | None:
 
 def principal_of(values: dict) -> Principal:
     """The Principal of a user's column values."""
-    return Principal(values["id"], values["role"], values["commune_id"], values["username"])
+    return Principal(values["id"], values["role"], values["commune_id"], values["username"],
+                     agency_id=values.get("agency_id"))
 
 
 def user_of(values: dict) -> User:

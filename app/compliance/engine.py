@@ -1,4 +1,7 @@
-"""Compliance engine: the commune × duty status of a campaign as of a date (SPEC §4.3).
+"""Compliance engine: the status of each obligation as of a date (SPEC §4.3, §14).
+
+One rule, `judge`, for every obligation: a campaign's commune × duty cells here, the plans'
+task instances in `tasks.py` (their windows from `schedules.py`), so "done" means one thing.
 
 Pure by design: standard library only, frozen dataclasses in and out, and the
 date of evaluation (`as_of`) is always an argument, so any past day can be
@@ -6,7 +9,6 @@ replayed and the rules are tested without an app or a database.
 """
 
 import gc
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,6 +24,10 @@ STATUS_LABELS_VI = {
     "pending": "Chưa thực hiện",
     "overdue": "Quá hạn",
 }
+# Task instances (SPEC §14) add "upcoming" for a window that has not opened; it counts in no rate.
+UPCOMING = "upcoming"
+TASK_STATUSES = (*STATUSES, UPCOMING)
+TASK_STATUS_LABELS_VI = {**STATUS_LABELS_VI, UPCOMING: "Chưa đến kỳ"}
 COMPLETED_STATUSES = frozenset({"done", "late"})
 
 EVIDENCE_ACTIVITY = "activity"
@@ -230,96 +236,11 @@ class Matrix:
         return self._rows_by_code[commune_code].cells[self._duty_index[duty_no]]
 
 
-@dataclass(frozen=True, slots=True)
-class DaySummary:
-    """The counts of the whole matrix at the end of one day, as `evaluate(..., day).summary` gives them."""
-
-    day: date
-    cells: int
-    done: int  # on time
-    completed: int  # done or late
-
-    @property
-    def late(self) -> int:
-        """Cells met, but only after their window closed."""
-        return self.completed - self.done
-
-    @property
-    def completed_rate(self) -> float:
-        """Share of cells done or late (0.0 for an empty matrix)."""
-        return self.completed / self.cells if self.cells else 0.0
-
-    @property
-    def on_time_rate(self) -> float:
-        """Share of cells done on time, as in `Matrix.summary` (0.0 for an empty matrix)."""
-        return self.done / self.cells if self.cells else 0.0
-
-
-def evaluate(
-    campaign: CampaignSpec,
-    communes: Iterable[CommuneFact],
-    activities: Iterable[ActivityFact],
-    submissions: Iterable[SubmissionFact],
-    as_of: date,
-) -> Matrix:
+def evaluate(campaign: CampaignSpec, communes: Iterable[CommuneFact], activities: Iterable[ActivityFact],
+             submissions: Iterable[SubmissionFact], as_of: date) -> Matrix:
     """Judge every commune × duty of a campaign as of a date (SPEC §4.3)."""
     with _collector_paused():
         return _evaluate(campaign, communes, activities, submissions, as_of)
-
-
-def completion_by_day(
-    campaign: CampaignSpec,
-    communes: Iterable[CommuneFact],
-    activities: Iterable[ActivityFact],
-    submissions: Iterable[SubmissionFact],
-    days: Iterable[date],
-) -> list[DaySummary]:
-    """The cells done and completed on each of `days`, in one pass over the facts (SPEC §4.3).
-
-    Equal, day by day, to the counts of `evaluate(campaign, communes, activities, submissions, day).summary`,
-    without building a matrix per day. A commune × duty is met on the date of its `min_count`-th evidence
-    (held activities of its kinds and the commune's reports, anything before the window opens ignored): from
-    that day on it is done if that date is inside the window, late if after it. A day then counts the cells
-    met on or before it.
-    """
-    communes = list(communes)
-    duties = campaign.duties
-    # Per duty index: commune code -> evidence dates on or after the window opens (on time or late).
-    dates = [defaultdict(list) for _ in duties]
-    duties_by_kind = _activity_duties_by_kind(duties)
-    for activity in activities:
-        # Planned and cancelled activities never complete a cell; a held one counts from its evidence date.
-        if activity.status != ACTIVITY_HELD or activity.commune_code is None:
-            continue
-        when = activity.evidence_date
-        for index, lo, _hi in duties_by_kind.get(activity.kind, ()):
-            if when >= lo:
-                dates[index][activity.commune_code].append(when)
-    report_duties = _report_duties(duties)
-    for submission in submissions:
-        when = submission.submitted_on
-        for index, lo, _hi in report_duties:
-            if when >= lo:
-                dates[index][submission.commune_code].append(when)
-
-    done_days, completed_days = [], []
-    for index, duty in enumerate(duties):
-        need = duty.min_count
-        hi = _bounds(duty.window_start, duty.window_end)[1]
-        filed = dates[index]
-        for commune in communes:
-            evidence = filed.get(commune.code)
-            if evidence is None or len(evidence) < need:
-                continue
-            evidence.sort()
-            met = evidence[need - 1]
-            completed_days.append(met)
-            if met <= hi:  # on-time evidence is a prefix of the sorted dates: met in the window means done
-                done_days.append(met)
-    done_days.sort()
-    completed_days.sort()
-    cells = len(communes) * len(duties)
-    return [DaySummary(day, cells, bisect_right(done_days, day), bisect_right(completed_days, day)) for day in days]
 
 
 @contextmanager
@@ -352,21 +273,11 @@ def _evaluate(campaign, communes, activities, submissions, as_of):
     rows = []
     for commune in communes:
         code = commune.code
-        cells = tuple(
-            _judge(
-                code,
-                duty,
-                on_time[index].get(code, ()),
-                late[index].get(code, ()),
-                planned[index].get(code, ()),
-                as_of,
-            )
-            for index, duty in enumerate(duties)
-        )
+        cells = tuple(_judge(code, duty, on_time[index].get(code, ()), late[index].get(code, ()),
+                             planned[index].get(code, ()), as_of) for index, duty in enumerate(duties))
         rows.append(CommuneRow(commune, cells))
-    requirements = tuple(
-        _requirement(spec, ids) for spec, ids in zip(campaign.city_requirements, requirement_ids, strict=True)
-    )
+    requirements = tuple(_requirement(spec, ids)
+                         for spec, ids in zip(campaign.city_requirements, requirement_ids, strict=True))
     return Matrix(campaign, as_of, tuple(rows), requirements)
 
 
@@ -387,11 +298,8 @@ def _activity_duties_by_kind(duties):
 
 def _report_duties(duties):
     """(duty index, window start, window end) of every duty met by the commune report."""
-    return [
-        (index, *_bounds(duty.window_start, duty.window_end))
-        for index, duty in enumerate(duties)
-        if duty.evidence == EVIDENCE_REPORT
-    ]
+    return [(index, *_bounds(duty.window_start, duty.window_end))
+            for index, duty in enumerate(duties) if duty.evidence == EVIDENCE_REPORT]
 
 
 def _file_activities(campaign, activities, as_of, on_time, late, planned):
@@ -450,21 +358,32 @@ def _file_submissions(duties, submissions, as_of, on_time, late):
                 filed.setdefault(submission.commune_code, []).append(submission.id)
 
 
+def judge(on_time: int, evidence: int, planned: int, need: int, opens: date | None, closes: date | None,
+          as_of: date, upcoming: bool = False) -> str:
+    """The status of one obligation from its counts (SPEC §4.3 table; §14 adds `upcoming`).
+
+    `on_time`: evidence inside the window; `evidence`: on time plus late; `planned`: plans in the window.
+    """
+    if on_time >= need:
+        return "done"
+    if evidence >= need:
+        return "late"
+    if closes is not None and as_of > closes:
+        return "overdue"
+    if upcoming and opens is not None and as_of < opens:
+        return UPCOMING
+    if planned and evidence + planned >= need:
+        return "planned"
+    return "pending"
+
+
 def _judge(code, duty, on_time, late, planned, as_of):
-    """Turn the ids filed for one commune × duty into its cell (SPEC §4.3 status table)."""
-    need = duty.min_count
-    if len(on_time) >= need:
-        return Cell(code, duty.no, "done", _sorted(on_time), (), duty.window_end, duty.window_start)
-    evidence = _sorted([*on_time, *late]) if late else _sorted(on_time)
-    if len(evidence) >= need:
-        status, planned = "late", ()
-    elif duty.window_end is not None and as_of > duty.window_end:
-        status = "overdue"  # planned ids stay on the cell: plans that were never marked held
-    elif planned and len(evidence) + len(planned) >= need:
-        status = "planned"
-    else:
-        status = "pending"
-    return Cell(code, duty.no, status, evidence, _sorted(planned), duty.window_end, duty.window_start)
+    """Turn the ids filed for one commune × duty into its cell."""
+    status = judge(len(on_time), len(on_time) + len(late), len(planned), duty.min_count, duty.window_start,
+                   duty.window_end, as_of)
+    evidence = _sorted(on_time) if status == "done" or not late else _sorted([*on_time, *late])
+    kept = () if status in COMPLETED_STATUSES else _sorted(planned)  # overdue keeps plans that were never marked held
+    return Cell(code, duty.no, status, evidence, kept, duty.window_end, duty.window_start)
 
 
 def _sorted(ids):
@@ -475,5 +394,5 @@ def _sorted(ids):
 def _requirement(spec, ids):
     """The result of one city requirement from the ids filed under it."""
     ids.sort()
-    met = len(ids) >= spec.min_count
-    return RequirementResult(spec.key, spec.label, spec.min_count, len(ids), met, tuple(ids))
+    return RequirementResult(spec.key, spec.label, spec.min_count, len(ids), len(ids) >= spec.min_count, tuple(ids))
+

@@ -13,7 +13,8 @@ from app import data
 from app.activities.counted import counted_column
 from app.activities.kinds import KINDS
 from app.compliance import loader
-from app.compliance.engine import Matrix, completion_by_day, evaluate
+from app.compliance.engine import Matrix, evaluate
+from app.compliance.trend import completion_by_day
 from app.extensions import db
 from app.models import Activity, Campaign, ComplianceSnapshot, Target, TargetActual
 from app.models.audit import record

@@ -55,3 +55,23 @@ def targets() -> dict:
 def campaign_templates() -> dict:
     """The campaign templates (SPEC §4.1, §4.2, §18); which a city ships is in cities.json."""
     return json.loads((DATA_DIR / "campaign_templates.json").read_text(encoding="utf-8"))
+
+
+def agencies(key: str) -> list[dict]:
+    """The agencies of a city's plans (SPEC §13): [{code, name, kind}]."""
+    rows = json.loads((DATA_DIR / "agencies.json").read_text(encoding="utf-8")).get(key, [])
+    return [{"code": code, "name": unicodedata.normalize("NFC", name), "kind": kind} for code, name, kind in rows]
+
+
+@cache
+def plan(slug: str) -> dict:
+    """One shipped plan with its task register (SPEC §14), as the data file gives it."""
+    path = DATA_DIR / "plans" / f"{slug}.json"
+    if not path.is_file():
+        raise KeyError(slug)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def plans(key: str) -> list[dict]:
+    """The shipped plans of one city (a city never sees another city's plans)."""
+    return [p for p in (plan(f.stem) for f in sorted((DATA_DIR / "plans").glob("*.json"))) if p["city"] == key]

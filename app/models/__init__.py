@@ -1,6 +1,7 @@
 """All models, one module per aggregate; importing this package registers every table."""
 
 from app.models.activities import Activity, Photo, RetiredPublicToken
+from app.models.agencies import AGENCY_KINDS, Agency, Plan, Task, TaskSubmission
 from app.models.audit import AuditLog
 from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Duty, ReportSubmission
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
@@ -14,6 +15,11 @@ __all__ = [
     "Activity",
     "Photo",
     "RetiredPublicToken",
+    "AGENCY_KINDS",
+    "Agency",
+    "Plan",
+    "Task",
+    "TaskSubmission",
     "BHYT_STATUSES",
     "CHECKIN_SOURCES",
     "CheckIn",

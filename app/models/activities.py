@@ -13,7 +13,7 @@ from app.models.users import User
 
 
 class Activity(db.Model):
-    """A communication activity of a commune (or of the city when `commune_id` is NULL)."""
+    """A communication activity of a commune, of an agency (SPEC §13), or of the city when both are NULL."""
 
     __tablename__ = "activities"
     __table_args__ = (
@@ -21,12 +21,15 @@ class Activity(db.Model):
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         CheckConstraint("end_at >= start_at", name="end_after_start"),
         CheckConstraint("status <> 'cancelled' OR cancel_reason IS NOT NULL", name="cancel_has_reason"),
+        CheckConstraint("commune_id IS NULL OR agency_id IS NULL", name="one_owner"),
         Index("ix_activities_commune_kind_date", "commune_id", "kind", "evidence_date"),
         Index("ix_activities_start_at", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
+    # An agency's activity counts for city-level requirements and its own tasks, never for a commune's duties.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     title: Mapped[str] = mapped_column(String(300))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -56,6 +59,7 @@ class Activity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     commune: Mapped[Commune | None] = relationship()
+    agency: Mapped["Agency | None"] = relationship()  # noqa: F821 — app.models.agencies
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     photos: Mapped[list["Photo"]] = relationship(back_populates="activity", cascade="all, delete-orphan",

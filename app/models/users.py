@@ -13,12 +13,12 @@ from app.extensions import db
 from app.models.org import Commune
 from app.models.types import UTCDateTime, utcnow
 
-ROLES = ("admin", "city", "commune", "viewer")
+ROLES = ("admin", "city", "commune", "viewer", "agency")
 CITY_ROLES = ("admin", "city")
 
 
 class User(UserMixin, db.Model):
-    """A person who logs in; a `commune` user belongs to exactly one commune, others to none."""
+    """A person who logs in; a `commune` user belongs to exactly one commune, an `agency` user to one agency."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -26,6 +26,10 @@ class User(UserMixin, db.Model):
         CheckConstraint(
             "(role = 'commune' AND commune_id IS NOT NULL) OR (role <> 'commune' AND commune_id IS NULL)",
             name="commune_matches_role",
+        ),
+        CheckConstraint(
+            "(role = 'agency' AND agency_id IS NOT NULL) OR (role <> 'agency' AND agency_id IS NULL)",
+            name="agency_matches_role",
         ),
     )
 
@@ -38,12 +42,14 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)  # role agency (SPEC §13)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     commune: Mapped[Commune | None] = relationship()
+    agency: Mapped["Agency | None"] = relationship()  # noqa: F821 — app.models.agencies
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password (werkzeug)."""

@@ -22,10 +22,10 @@ from app.compliance.engine import (
     CommuneFact,
     DutySpec,
     SubmissionFact,
-    completion_by_day,
     evaluate,
 )
 from app.compliance.templates import bhyt_day_2026, template_for, thang_van_dong
+from app.compliance.trend import completion_by_day
 
 HOME = "31000"
 NEIGHBOUR = "31001"

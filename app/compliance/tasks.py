@@ -1,0 +1,235 @@
+"""The plans' task register as of a date (SPEC §14): every task × period × unit, judged by the engine's rule.
+
+Pure, like `engine.py`: frozen dataclasses in and out, `as_of` an argument. A task's schedule gives its
+periods (`schedules.periods`); a task led by an agency has one instance per period, a task led by every
+commune one per commune and period. Evidence is the lead unit's submissions for that period and, for
+tasks whose product is an activity, the lead unit's held activities of those kinds inside the window.
+Each instance's status comes from `engine.judge`, the same rule as a campaign duty's cell.
+"""
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from app.compliance.engine import (
+    ACTIVITY_HELD,
+    ACTIVITY_PLANNED,
+    COMPLETED_STATUSES,
+    TASK_STATUSES,
+    UPCOMING,
+    _collector_paused,
+    _sorted,
+    judge,
+)
+from app.compliance.schedules import Period, Schedule, periods
+
+LEAD_AGENCY = "agency"
+LEAD_COMMUNES = "communes"  # "UBND xã, phường, đặc khu": every commune-level unit
+LEAD_TYPES = (LEAD_AGENCY, LEAD_COMMUNES)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """One row of a plan's appendix as the engine needs it."""
+
+    id: int
+    section: str
+    no: str
+    text: str
+    schedule: Schedule
+    lead_type: str
+    lead_codes: tuple[str, ...] = ()  # agencies that lead (first: the one named first); empty for communes
+    kinds: frozenset[str] = frozenset()  # held activities of these kinds by the lead unit count as products
+
+    def __post_init__(self):
+        """Reject a task the engine could not expand."""
+        object.__setattr__(self, "lead_codes", tuple(self.lead_codes))
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+        if self.lead_type not in LEAD_TYPES:
+            raise ValueError(f"task {self.section}.{self.no}: lead must be one of {LEAD_TYPES}")
+        if self.lead_type == LEAD_AGENCY and not self.lead_codes:
+            raise ValueError(f"task {self.section}.{self.no}: an agency task needs a lead agency")
+
+    @property
+    def label(self) -> str:
+        """The plan's numbering: "III.12"."""
+        return f"{self.section}.{self.no}" if self.no else self.section
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSubmissionFact:
+    """A product submitted (or received on paper) for one task, period and unit, on a date."""
+
+    id: int
+    task_id: int
+    period: str
+    unit_code: str
+    submitted_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnitActivityFact:
+    """An activity owned by a commune (its code) or an agency (its code)."""
+
+    id: int
+    unit_code: str
+    kind: str
+    status: str
+    evidence_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """One task × period × unit and its status as of the register's date."""
+
+    task_id: int
+    period: Period
+    unit_code: str
+    status: str
+    need: int
+    submissions: tuple[int, ...]  # counted: on time if done, all if not
+    activities: tuple[int, ...]
+    planned: tuple[int, ...]
+
+    @property
+    def completed(self) -> bool:
+        """Done or late."""
+        return self.status in COMPLETED_STATUSES
+
+    @property
+    def found(self) -> int:
+        """How many products count so far (on time or late)."""
+        return len(self.submissions) + len(self.activities)
+
+
+def counts_of(instances: Iterable[Instance]) -> dict:
+    """Counts per status, with the rates over the instances that are due at all (`upcoming` counts in no rate)."""
+    counts = dict.fromkeys(TASK_STATUSES, 0)
+    for instance in instances:
+        counts[instance.status] += 1
+    rated = sum(counts.values()) - counts[UPCOMING]
+    completed = counts["done"] + counts["late"]
+    return {**counts, "total": rated + counts[UPCOMING], "rated": rated, "completed": completed,
+            "on_time_rate": counts["done"] / rated if rated else 0.0,
+            "completed_rate": completed / rated if rated else 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A task with its instances (in period, then unit order) and their counts."""
+
+    task: TaskSpec
+    instances: tuple[Instance, ...]
+    counts: Mapping[str, object] = field(init=False, compare=False)
+
+    def __post_init__(self):
+        """Derive the counts from the instances so they can never disagree."""
+        object.__setattr__(self, "counts", MappingProxyType(counts_of(self.instances)))
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """Every task's instances as of a date, with the totals."""
+
+    as_of: date
+    rows: tuple[TaskRow, ...]
+    summary: Mapping[str, object] = field(init=False, compare=False)
+
+    def __post_init__(self):
+        """Derive the summary from the rows."""
+        object.__setattr__(self, "summary", MappingProxyType(
+            counts_of(i for row in self.rows for i in row.instances)))
+
+    def row(self, task_id: int) -> TaskRow:
+        """The row of one task; KeyError if it is not in the register."""
+        for row in self.rows:
+            if row.task.id == task_id:
+                return row
+        raise KeyError(task_id)
+
+
+def evaluate_tasks(tasks: Iterable[TaskSpec], commune_codes: Iterable[str],
+                   submissions: Iterable[TaskSubmissionFact], activities: Iterable[UnitActivityFact],
+                   as_of: date, first_year: int, last_year: int, year: int | None = None) -> Register:
+    """Judge every instance of every task as of a date (SPEC §14); `year` keeps the periods touching it."""
+    with _collector_paused():
+        return _evaluate_tasks(tasks, list(commune_codes), submissions, activities, as_of, first_year,
+                               last_year, year)
+
+
+def _evaluate_tasks(tasks, communes, submissions, activities, as_of, first_year, last_year, year):
+    tasks = list(tasks)
+    filed = defaultdict(list)  # (task id, period, unit or None for an agency task) -> [(date, id)]
+    agency_task = {t.id for t in tasks if t.lead_type == LEAD_AGENCY}
+    for s in submissions:
+        if s.submitted_on <= as_of:
+            unit = None if s.task_id in agency_task else s.unit_code
+            filed[(s.task_id, s.period, unit)].append((s.submitted_on, s.id))
+    by_unit = _activities_by_unit(activities, {k for t in tasks for k in t.kinds})
+
+    rows = []
+    for task in tasks:
+        spans = periods(task.schedule, first_year, last_year)
+        if year is not None:
+            spans = tuple(p for p in spans if p.overlaps(year))
+        need = task.schedule.count
+        instances = []
+        for period in spans:
+            lo, hi = period.start or date.min, period.end or date.max
+            if task.lead_type == LEAD_AGENCY:
+                found = filed.get((task.id, period.key, None), ())
+                instances.append(_instance(task, period, task.lead_codes[0], need, lo, hi, found,
+                                           [by_unit.get(c) for c in task.lead_codes], as_of))
+            else:
+                key = (task.id, period.key)
+                for code in communes:
+                    found = filed.get((*key, code), ())
+                    own = (by_unit.get(code),) if task.kinds else ()
+                    instances.append(_instance(task, period, code, need, lo, hi, found, own, as_of))
+        rows.append(TaskRow(task, tuple(instances)))
+    return Register(as_of, tuple(rows))
+
+
+def _activities_by_unit(activities, kinds):
+    """unit code -> (sorted dates, [(date, id, kind, status)]) of the activities whose kind any task counts."""
+    grouped = defaultdict(list)
+    for a in activities:
+        if a.kind in kinds and a.status in (ACTIVITY_HELD, ACTIVITY_PLANNED):
+            grouped[a.unit_code].append((a.evidence_date, a.id, a.kind, a.status))
+    out = {}
+    for code, rows in grouped.items():
+        rows.sort()
+        out[code] = ([r[0] for r in rows], rows)
+    return out
+
+
+def _instance(task, period, unit, need, lo, hi, found, activity_sets, as_of):
+    """File the evidence of one instance and judge it (SPEC §4.3 rules; a window ignores what came before)."""
+    on_time, late = [], []
+    for when, ident in found:
+        if when >= lo:
+            (on_time if when <= hi else late).append(ident)
+    act_on, act_late, planned = [], [], []
+    if task.kinds:
+        for indexed in activity_sets:
+            if indexed is None:
+                continue
+            dates, rows = indexed
+            for when, ident, kind, status in rows[bisect_left(dates, lo):]:
+                if kind not in task.kinds:
+                    continue
+                if status == ACTIVITY_HELD and when <= as_of:
+                    (act_on if when <= hi else act_late).append(ident)
+                elif when <= hi:  # planned, or held after as_of: only a plan on that day
+                    planned.append(ident)
+    n_on = len(on_time) + len(act_on)
+    status = judge(n_on, n_on + len(late) + len(act_late), len(planned), need, period.start, period.end, as_of,
+                   upcoming=True)
+    if status != "done":
+        on_time += late
+        act_on += act_late
+    kept = () if status in COMPLETED_STATUSES else _sorted(planned)
+    return Instance(task.id, period, unit, status, need, _sorted(on_time), _sorted(act_on), kept)

@@ -1,0 +1,1 @@
+"""Agencies and the plans' task register (SPEC §13, §14)."""
