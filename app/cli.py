@@ -1,4 +1,4 @@
-"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token, compliance, campaigns, backup."""
+"""Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token, compliance, tasks, campaigns, backup."""
 
 import json
 from datetime import date
@@ -91,8 +91,10 @@ def register(app: Flask) -> None:
         click.echo(raw)
 
     from app.scheduler.cli import register as register_scheduler
+    from app.tasks.cli import register as register_tasks
 
     register_scheduler(app)
+    register_tasks(app)
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))

@@ -390,6 +390,8 @@ SCHEMAS["Activity"]["properties"]["counted"] = voice_docs.COUNTED
 
 def build_document(server_url: str = "/api/v1") -> dict:
     """The OpenAPI 3.1 document of the API (SPEC §12)."""
+    from app.api.openapi_tasks import TASK_PATHS, task_schemas
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "Lan Tỏa API", "version": "1.0.0",
@@ -398,11 +400,11 @@ def build_document(server_url: str = "/api/v1") -> dict:
                                 "và đơn vị như trên trang web. Lỗi: `{\"error\": {\"code\", \"message\", \"fields\"}}`."},
         "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **TASK_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "Mã truy cập từ `flask create-token USERNAME`."}},
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **task_schemas()},
             "responses": RESPONSES,
         },
     }

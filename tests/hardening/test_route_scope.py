@@ -17,8 +17,9 @@ from sqlalchemy import select
 from app.formatting import TZ
 from tests.conftest import csrf_token
 
-ROLES = ("admin", "city", "commune", "viewer")
-ALL = frozenset(ROLES)
+ROLES = ("admin", "city", "commune", "viewer", "agency")
+ALL = frozenset({"admin", "city", "commune", "viewer"})  # the first wave's roles; `agency` is named where it may
+WITH_AGENCY = ALL | {"agency"}
 EVERYONE = frozenset({"anon", *ROLES})
 CITY = frozenset({"admin", "city", "viewer"})
 WRITERS = frozenset({"admin", "city", "commune"})
@@ -36,8 +37,8 @@ RULES: dict[str, object] = {
     "static": EVERYONE,
     "auth.login": EVERYONE,
     "auth.logout": POST,
-    "auth.profile": ALL,
-    "main.index": ALL,
+    "auth.profile": WITH_AGENCY,
+    "main.index": WITH_AGENCY,
     "main.communes": CITY,
     "main.commune": ALL,
     "main.set_language": EVERYONE,
@@ -50,12 +51,12 @@ RULES: dict[str, object] = {
     "dashboard.targets": CITY,
     "dashboard.targets_xlsx": CITY,
     "dashboard.city": ALL,  # a commune user is sent to /dashboard/commune
-    "dashboard.commune": ALL,  # city roles are sent to /dashboard
+    "dashboard.commune": WITH_AGENCY,  # city roles are sent to /dashboard
     "dashboard.city_xlsx": CITY,
-    "activities.list_activities": ALL,
-    "activities.calendar": ALL,
-    "activities.export_xlsx": ALL,
-    "activities.export_csv": ALL,
+    "activities.list_activities": WITH_AGENCY,
+    "activities.calendar": WITH_AGENCY,
+    "activities.export_xlsx": WITH_AGENCY,
+    "activities.export_csv": WITH_AGENCY,
     "activities.new_activity": WRITERS,
     "activities.show_activity": ALL,
     "activities.edit_activity": WRITERS,
@@ -77,7 +78,7 @@ RULES: dict[str, object] = {
     "api.activity_poster_pdf": TOKEN(WRITERS),
     "api.activity_attendance_pdf": TOKEN(WRITERS),
     "reports.attendance_list": WRITERS,
-    "campaigns.index": ALL,
+    "campaigns.index": WITH_AGENCY,
     "campaigns.new_campaign": ADMIN,
     "campaigns.copy": POST,
     "campaigns.publish": POST,
@@ -86,9 +87,9 @@ RULES: dict[str, object] = {
     "campaigns.duty_action": POST,
     "campaigns.requirement_action": POST,
     "campaigns.messages": ADMIN,
-    "campaigns.matrix": ALL,  # a commune user is sent to their own commune's page
-    "campaigns.export_xlsx": ALL,
-    "campaigns.export_csv": ALL,
+    "campaigns.matrix": WITH_AGENCY,  # a commune user is sent to their own commune's page
+    "campaigns.export_xlsx": WITH_AGENCY,
+    "campaigns.export_csv": WITH_AGENCY,
     "campaigns.commune": ALL,
     "campaigns.submit": POST,
     "campaigns.record_paper": POST,
@@ -96,16 +97,16 @@ RULES: dict[str, object] = {
     "campaigns.edit_campaign": ADMIN,
     "campaigns.edit_duty": ADMIN,
     "campaigns.edit_requirement": ADMIN,
-    "notifications.index": ALL,
+    "notifications.index": WITH_AGENCY,
     "notifications.mark_notification_read": POST,
     "notifications.mark_all_notifications_read": POST,
     "admin.jobs": ADMIN,
     "admin.run_job_now": POST,
-    "api.campaigns": TOKEN(ALL),
-    "api.create_campaign": TOKEN(ALL),  # same URL as the list: its GET is the list
-    "api.compliance": TOKEN(ALL),
+    "api.campaigns": TOKEN(WITH_AGENCY),
+    "api.create_campaign": TOKEN(WITH_AGENCY),  # same URL as the list: its GET is the list
+    "api.compliance": TOKEN(WITH_AGENCY),
     "api.submit": POST,
-    "api.list_notifications": TOKEN(ALL),
+    "api.list_notifications": TOKEN(WITH_AGENCY),
     "api.read_notification": POST,
     "api.commune_report_pdf": TOKEN(ALL),
     "checkin.self_checkin": PUBLIC,
@@ -125,7 +126,7 @@ RULES: dict[str, object] = {
     "api.create_checkin": TOKEN(ALL),  # same URL as the list
     "api.list_checkins": TOKEN(ALL),
     "api.activity_qr": TOKEN(ALL),
-    "api.communes": TOKEN(ALL),
+    "api.communes": TOKEN(WITH_AGENCY),
     "api.openapi": EVERYONE,  # the OpenAPI document is public
     "api.list_activities_api": TOKEN(ALL),
     "api.get_activity_api": TOKEN(ALL),
@@ -152,6 +153,11 @@ RULES: dict[str, object] = {
     "api.update_followup": POST,  # PATCH only
     "voice.satisfaction_report": ALL,
     "voice.erase_resident": ADMIN,
+    # Agencies and the task register (issue 17): readers include agency users, scoped to their agency.
+    "api.list_agencies": TOKEN(WITH_AGENCY),
+    "api.list_plans": TOKEN(WITH_AGENCY),
+    "api.plan_tasks": TOKEN(WITH_AGENCY),
+    "api.submit_task_product": POST,
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.
@@ -163,9 +169,12 @@ MISSING_OK = {"checkin.import_preview", "checkin.import_confirm"}
 def world(app, db, make_user, tmp_path):
     """A user per role, an activity of the commune user's own commune (with a photo) and one of another commune."""
     from app.activities import services
+    from app.admin.services import create_user
     from app.models import Photo
 
-    users = {role: make_user(role, username=f"scope_{role}") for role in ROLES}
+    users = {role: make_user(role, username=f"scope_{role}") for role in ROLES if role != "agency"}
+    users["agency"] = create_user("scope_agency", "agency", "Matkhau123", agency_code="SNV")
+    users["agency"].plain_password = "Matkhau123"
     now = datetime(2026, 6, 1, 9, 0, tzinfo=TZ)
     body = {"kind": "fair", "title": "Ngày hội", "start": "2026-07-01T08:00:00+07:00",
             "end": "2026-07-01T11:00:00+07:00", "status": "planned"}
@@ -222,10 +231,12 @@ FIXED_ARGS = {
     "checkin.export_attendance": {"fmt": "csv"},
     "checkin.activity_qr": {"fmt": "png"},
     "api.activity_qr": {"fmt": "png"},
+    "api.submit_task_product": {"task_id": 1},
     "checkin.import_preview": {"upload_id": "khong-co"},
     "checkin.import_confirm": {"upload_id": "khong-co"},
 }
 SLUG = "bhyt-day-2026"
+SLUGS = {"api.plan_tasks": "phat-trien-bhxh-2026-2030"}
 
 
 def _urls(app, world, which):
@@ -234,7 +245,7 @@ def _urls(app, world, which):
         for rule in app.url_map.iter_rules():
             args = dict(FIXED_ARGS.get(rule.endpoint, {}))
             if "slug" in rule.arguments:
-                args["slug"] = SLUG
+                args["slug"] = SLUGS.get(rule.endpoint, SLUG)
             args.update({a: world[which][a] for a in rule.arguments if a in OBJECT_ARGS and a not in args})
             urls[rule.endpoint] = (url_for(rule.endpoint, **args), rule.arguments & set(OBJECT_ARGS))
     return urls
@@ -284,7 +295,7 @@ def test_every_route_as_every_role(app, client, world, login, api_token):
                 expected = (200,) if who in rule.roles else (403, 404)
                 assert response.status_code in expected, (who, endpoint, "token", response.status_code)
             checked += 1
-    assert checked == len(own) * 5
+    assert checked == len(own) * (len(ROLES) + 1)
 
 
 def _write_method(app, endpoint: str) -> str:

@@ -1,0 +1,94 @@
+"""DB → task-register dataclasses in a constant number of queries (SPEC §14), whatever the number of units.
+
+Beside `loader.py` (campaigns): the plan with its tasks and lead agencies (three queries), the communes,
+the agencies, the submissions and the activities that can count (one query each).
+"""
+
+from datetime import date
+
+from sqlalchemy import String, or_, select, type_coerce
+from sqlalchemy.orm import selectinload
+
+from app.compliance.engine import ACTIVITY_HELD, ACTIVITY_PLANNED
+from app.compliance.schedules import Schedule
+from app.compliance.tasks import LEAD_COMMUNES, Register, TaskSpec, TaskSubmissionFact, UnitActivityFact, evaluate_tasks
+from app.extensions import db
+from app.models import Activity, Agency, Commune, Plan, Task, TaskSubmission
+
+
+def load_plan(slug: str, city_id: int | None = None) -> Plan | None:
+    """The plan with its tasks and their lead agencies, or None (a plan of another city is None too)."""
+    stmt = (select(Plan).where(Plan.slug == slug[:64])
+            .options(selectinload(Plan.tasks).selectinload(Task.lead_agency))
+            .execution_options(populate_existing=True))
+    if city_id is not None:
+        stmt = stmt.where(Plan.city_id == city_id)
+    return db.session.scalars(stmt).first()
+
+
+def task_spec(task: Task) -> TaskSpec:
+    """The engine's view of a task row."""
+    return TaskSpec(task.id, task.section, task.no, task.text, Schedule.from_dict(task.schedule), task.lead_type,
+                    tuple(task.lead_codes), frozenset(task.kinds or ()))
+
+
+def unit_codes(city_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    """Codes by id of the city's communes and agencies (two queries)."""
+    communes = dict(db.session.execute(select(Commune.id, Commune.code).where(Commune.city_id == city_id)
+                                       .order_by(Commune.code)).all())
+    agencies = dict(db.session.execute(select(Agency.id, Agency.code).where(Agency.city_id == city_id)).all())
+    return communes, agencies
+
+
+def load_register(plan: Plan, as_of: date, year: int | None = None, tasks: list[Task] | None = None,
+                  communes: list[str] | None = None) -> Register:
+    """Every active task's instances as of a date; `tasks` and `communes` narrow it (a lead, a unit)."""
+    rows = [t for t in (plan.tasks if tasks is None else tasks) if t.active]
+    specs = [task_spec(t) for t in rows]
+    commune_by_id, agency_by_id = unit_codes(plan.city_id)
+    codes = list(commune_by_id.values()) if communes is None else communes
+    submissions = load_task_submissions([t.id for t in rows], as_of, commune_by_id, agency_by_id)
+    kinds = sorted({k for s in specs for k in s.kinds})
+    activities = load_unit_activities(kinds, plan, as_of, commune_by_id, agency_by_id) if kinds else []
+    return evaluate_tasks(specs, codes, submissions, activities, as_of, plan.start_year, plan.end_year, year)
+
+
+def load_task_submissions(task_ids: list[int], as_of: date, commune_by_id: dict[int, str],
+                          agency_by_id: dict[int, str]) -> list[TaskSubmissionFact]:
+    """Submissions that still count (not withdrawn), made on or before `as_of`, in one query."""
+    if not task_ids:
+        return []
+    stmt = (select(TaskSubmission.id, TaskSubmission.task_id, TaskSubmission.period, TaskSubmission.agency_id,
+                   TaskSubmission.commune_id, TaskSubmission.submitted_on)
+            .where(TaskSubmission.task_id.in_(task_ids), TaskSubmission.withdrawn_at.is_(None),
+                   TaskSubmission.submitted_on <= as_of))
+    return [TaskSubmissionFact(id_, task_id, period,
+                               agency_by_id.get(agency_id) if agency_id else commune_by_id.get(commune_id, ""), on)
+            for id_, task_id, period, agency_id, commune_id, on in db.session.execute(stmt)]
+
+
+def load_unit_activities(kinds: list[str], plan: Plan, as_of: date, commune_by_id: dict[int, str],
+                         agency_by_id: dict[int, str]) -> list[UnitActivityFact]:
+    """Held or planned activities of communes and agencies, of kinds some task counts, in the plan's years."""
+    lo = date(plan.start_year, 1, 1)
+    stmt = (select(Activity.id, Activity.commune_id, Activity.agency_id, Activity.kind, Activity.status,
+                   type_coerce(Activity.evidence_date, String))
+            .where(Activity.kind.in_(kinds), Activity.status.in_((ACTIVITY_HELD, ACTIVITY_PLANNED)),
+                   Activity.evidence_date >= lo,
+                   or_(Activity.commune_id.is_not(None), Activity.agency_id.is_not(None))))
+    parse = date.fromisoformat
+    out = []
+    for id_, commune_id, agency_id, kind, status, when in db.session.execute(stmt):
+        code = agency_by_id.get(agency_id) if agency_id else commune_by_id.get(commune_id)
+        if code is not None:
+            out.append(UnitActivityFact(id_, code, kind, status, when if isinstance(when, date) else parse(when)))
+    return out
+
+
+def tasks_led_by(plan: Plan, lead: str | None) -> list[Task]:
+    """The plan's tasks led by an agency code (co-leads included), by every commune ("communes"), or all."""
+    if not lead:
+        return list(plan.tasks)
+    if lead == LEAD_COMMUNES:
+        return [t for t in plan.tasks if t.lead_type == LEAD_COMMUNES]
+    return [t for t in plan.tasks if lead in t.lead_codes]
