@@ -154,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import bp as notifications_bp
     from app.reports.routes import bp as reports_bp
     from app.voice import bp as voice_bp
+    from app.tasks import bp as tasks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -165,5 +166,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
     app.register_blueprint(voice_bp)
+    app.register_blueprint(tasks_bp, url_prefix="/ke-hoach")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -26,14 +26,18 @@ def register(app: Flask) -> None:
     def seed_demo_command():
         """The seed, plus demo users and a demo season; prints the demo logins."""
         from app.activities.demo import seed_demo_season
-        from app.seeding import seed, seed_demo_users
+        from app.seeding import DEMO_PASSWORD, seed, seed_demo_users
         from app.voice.demo import seed_voice_demo
 
         city_key = current_app.config["CITY"]
         result = seed(city_key)
+        from app.tasks.demo import seed_demo_agency_users, seed_demo_products
+
         created = seed_demo_users(city_key)
         lines: list[str] = seed_demo_season(city_key)
         lines += seed_voice_demo()  # residents' voice: check-ins, ratings, questions, follow-ups
+        created += seed_demo_agency_users(city_key, DEMO_PASSWORD)
+        lines.append(seed_demo_products(city_key))
         db.session.commit()
         click.echo(f"{result['city']}: {result['communes']} đơn vị cấp xã.")
         for line in lines:

@@ -11,6 +11,7 @@ ROLE_LABELS = {
     "city": _l("Cán bộ BHXH thành phố"),
     "commune": _l("Cán bộ cơ sở"),
     "viewer": _l("Đơn vị phối hợp (chỉ xem)"),
+    "agency": _l("Cán bộ cơ quan, đơn vị"),
 }
 
 
@@ -25,13 +26,15 @@ class NavItem:
 
 
 NAV = (
-    NavItem("main.index", _l("Trang chủ"), "bi-house", ("admin", "city", "commune", "viewer")),
+    NavItem("main.index", _l("Trang chủ"), "bi-house", ("admin", "city", "commune", "viewer", "agency")),
     NavItem("dashboard.city", _l("Bảng điều khiển"), "bi-speedometer2", ("admin", "city", "viewer")),
     NavItem("dashboard.commune", _l("Bảng điều khiển"), "bi-speedometer2", ("commune",)),
-    NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event", ("admin", "city", "commune", "viewer")),
+    NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event",
+            ("admin", "city", "commune", "viewer", "agency")),
     NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", ("admin", "city", "commune", "viewer")),
     NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", ("admin", "city", "commune")),
     NavItem("voice.followups_index", _l("Theo dõi"), "bi-telephone-outbound", ("admin", "city", "commune")),
+    NavItem("tasks.index", _l("Nhiệm vụ kế hoạch"), "bi-list-task", ("admin", "city", "commune", "viewer", "agency")),
     NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", ("admin", "city", "viewer")),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),

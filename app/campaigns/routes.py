@@ -34,15 +34,9 @@ from app.formatting import today_local
 from app.models import Activity, Campaign, CityRequirement, Commune, Duty, ReportSubmission
 from app.models.audit import record
 from app.models.types import utcnow
+from app.status_icons import STATUS_ICONS  # noqa: F401 — also read by the dashboard
 
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
-STATUS_ICONS = {
-    "done": ("bi-check-circle-fill", "text-success"),
-    "late": ("bi-clock-history", "text-warning"),
-    "planned": ("bi-calendar-check", "text-primary"),
-    "pending": ("bi-hourglass-split", "text-secondary"),
-    "overdue": ("bi-x-octagon-fill", "text-danger"),
-}
 EDIT_ROLES = ("admin",)
 
 

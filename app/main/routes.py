@@ -19,7 +19,13 @@ def index():
     """Home: the user's start page, or the login page for visitors."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("main/index.html")
+    agency_home = None
+    if current_user.role == "agency" and current_user.agency is not None:
+        from app.formatting import today_local
+        from app.tasks.services import agency_home as home_of
+
+        agency_home = home_of(current_user, current_user.agency.city_id, today_local())
+    return render_template("main/index.html", agency_home=agency_home, as_of=None)
 
 
 @bp.route("/communes")

@@ -211,3 +211,19 @@ def register_query(args, today: date) -> tuple[date, int | None, str | None]:
     if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
         raise SubmissionRefused(400, "Năm không hợp lệ.", {"year": "Năm từ 2000 đến 2100."})
     return as_of, int(year) if year else None, lead[:16] or None
+
+
+def agency_home(user, city_id: int, as_of: date) -> list[dict]:
+    """An agency user's home: per plan, its next deadline and its overdue instances (SPEC §14)."""
+    from app.compliance.task_loader import load_register
+    from app.tasks.pages import next_due, overdue
+
+    out = []
+    for plan, _n in plans_of(city_id):
+        tasks = [t for t in tasks_led_by(plan, user.agency.code) if t.active]
+        if not tasks:
+            continue
+        reg = load_register(plan, as_of, None, tasks, [])
+        out.append({"plan": plan, "tasks": {t.id: t for t in tasks}, "next": next_due(reg, as_of, 3),
+                    "overdue": overdue(reg), "summary": reg.summary})
+    return out

@@ -7,6 +7,7 @@ Refusals: 302 to the login page for visitors, 403 (wrong role) or 404 (out of sc
 A commune user asking for another commune's object gets 404 from every route that names one.
 """
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -158,10 +159,21 @@ RULES: dict[str, object] = {
     "api.list_plans": TOKEN(WITH_AGENCY),
     "api.plan_tasks": TOKEN(WITH_AGENCY),
     "api.submit_task_product": POST,
+    "tasks.index": WITH_AGENCY,
+    "tasks.register": WITH_AGENCY,
+    "tasks.register_xlsx": WITH_AGENCY,
+    "tasks.unit": ALL,  # names the commune 11311: an agency user gets 404 (its own agency's page is probed below)
+    "tasks.task": ALL,  # task I.1, led by every commune: 404 for an agency user; the GET of the submit form
+    "tasks.task_xlsx": ALL,
+    "tasks.progress": CITY,
+    "tasks.progress_xlsx": CITY,
+    "tasks.submission_file": ALL,  # a commune's product: 404 for an agency user
+    "tasks.withdraw_submission": POST,
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.
-OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_id", "followup_id")
+OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_id", "followup_id", "task_id",
+               "submission_id")
 MISSING_OK = {"checkin.import_preview", "checkin.import_confirm"}
 
 
@@ -206,15 +218,56 @@ def world(app, db, make_user, tmp_path):
     followed = {k: db.session.scalar(select(FollowUp.id).where(FollowUp.activity_id == a.id))
                 for k, a in (("own", own), ("other", other))}
     db.session.commit()
+    products = _task_products(app, db)
     return {
+        **products,
         "users": users,
         "own": {"activity_id": own.id, "photo_id": photos["own"].id, "code": "11311",
                 "user_id": users["viewer"].id, "token": tokens["own"], "question_id": asked["own"],
-                "followup_id": followed["own"]},
+                "followup_id": followed["own"], **products["commune_own"]},
         "other": {"activity_id": other.id, "photo_id": photos["other"].id, "code": "11948",
                   "user_id": users["viewer"].id, "token": tokens["other"], "question_id": asked["other"],
-                  "followup_id": followed["other"]},
+                  "followup_id": followed["other"], **products["commune_other"]},
     }
+
+
+def _task_products(app, db) -> dict:
+    """A product (with its file) of communes 11311 / 11948 on task I.1, and of agencies SNV / SYT on their tasks."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.models import Agency, Commune, Plan, Task, TaskSubmission
+
+    def task(label):
+        section, no = label.split(".")
+        return db.session.scalar(select(Task).join(Plan).where(Plan.slug == "phat-trien-bhxh-2026-2030",
+                                                               Task.section == section, Task.no == no))
+
+    def product(task_, period, **unit):
+        name = f"scope-task-{task_.id}-{period}-{next(iter(unit.values()))}.pdf"
+        os.makedirs(os.path.join(app.config["UPLOAD_DIR"], "tasks"), exist_ok=True)
+        with open(os.path.join(app.config["UPLOAD_DIR"], "tasks", name), "wb") as fh:
+            fh.write(b"%PDF-1.4\n%%EOF\n")
+        row = TaskSubmission(task_id=task_.id, period=period, title="Sản phẩm", submitted_on=date(2026, 6, 1),
+                             stored_name=name, original_name="san-pham.pdf", content_type="application/pdf", **unit)
+        db.session.add(row)
+        db.session.flush()
+        return row.id
+
+    commune = {c.code: c.id for c in db.session.scalars(select(Commune).where(Commune.code.in_(["11311", "11948"])))}
+    agency = {a.code: a.id for a in db.session.scalars(select(Agency).where(Agency.code.in_(["SNV", "SYT"])))}
+    i1, vi1, iii4 = task("I.1"), task("VI.1"), task("III.4")
+    out = {
+        "commune_own": {"task_id": i1.id, "submission_id": product(i1, "2026-Q2", commune_id=commune["11311"])},
+        "commune_other": {"task_id": vi1.id, "submission_id": product(i1, "2026-Q2", commune_id=commune["11948"])},
+        "agency_own": {"task_id": vi1.id, "submission_id": product(vi1, "2026", agency_id=agency["SNV"]),
+                       "code": "SNV"},
+        "agency_other": {"task_id": iii4.id, "submission_id": product(iii4, "2026-H1", agency_id=agency["SYT"]),
+                         "code": "SYT"},
+    }
+    db.session.commit()
+    return out
 
 
 FIXED_ARGS = {
@@ -236,7 +289,8 @@ FIXED_ARGS = {
     "checkin.import_confirm": {"upload_id": "khong-co"},
 }
 SLUG = "bhyt-day-2026"
-SLUGS = {"api.plan_tasks": "phat-trien-bhxh-2026-2030"}
+PLAN_SLUG = "phat-trien-bhxh-2026-2030"
+SLUGS = {"api.plan_tasks": PLAN_SLUG}
 
 
 def _urls(app, world, which):
@@ -245,7 +299,7 @@ def _urls(app, world, which):
         for rule in app.url_map.iter_rules():
             args = dict(FIXED_ARGS.get(rule.endpoint, {}))
             if "slug" in rule.arguments:
-                args["slug"] = SLUGS.get(rule.endpoint, SLUG)
+                args["slug"] = PLAN_SLUG if rule.endpoint.startswith("tasks.") else SLUGS.get(rule.endpoint, SLUG)
             args.update({a: world[which][a] for a in rule.arguments if a in OBJECT_ARGS and a not in args})
             urls[rule.endpoint] = (url_for(rule.endpoint, **args), rule.arguments & set(OBJECT_ARGS))
     return urls
@@ -310,7 +364,8 @@ def test_commune_user_gets_404_for_every_route_naming_another_communes_object(ap
     headers = api_token(world["users"]["commune"])
     probed = 0
     for endpoint, (url, args) in sorted(_urls(app, world, "other").items()):
-        if not args & {"activity_id", "photo_id", "code", "question_id", "followup_id"} or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
+        if not args & {"activity_id", "photo_id", "code", "question_id", "followup_id", "task_id", "submission_id"} \
+                or endpoint.startswith("admin.") or endpoint in FIXED_ARGS:
             continue
         rule = RULES[endpoint]
         if rule == PUBLIC:
@@ -327,3 +382,30 @@ def test_commune_user_gets_404_for_every_route_naming_another_communes_object(ap
             assert response.status_code == 404, (endpoint, response.status_code)
         probed += 1
     assert probed >= 10
+
+
+def test_agency_user_gets_its_own_tasks_and_404_for_another_agencys(app, client, world, login):
+    """Sở Nội vụ's user: its unit page, task and product open; Sở Y tế's answer 404, pages and POSTs alike."""
+    login(world["users"]["agency"])
+    slug = "phat-trien-bhxh-2026-2030"
+    with app.test_request_context():
+        urls = {which: {
+            "unit": url_for("tasks.unit", slug=slug, code=world[which]["code"]),
+            "task": url_for("tasks.task", slug=slug, task_id=world[which]["task_id"]),
+            "task_xlsx": url_for("tasks.task_xlsx", slug=slug, task_id=world[which]["task_id"]),
+            "file": url_for("tasks.submission_file", submission_id=world[which]["submission_id"]),
+        } for which in ("agency_own", "agency_other")}
+        withdraw = url_for("tasks.withdraw_submission", submission_id=world["agency_other"]["submission_id"])
+    for name, url in urls["agency_own"].items():
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 200, (name, response.status_code)
+    for name, url in urls["agency_other"].items():
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 404, (name, response.status_code)
+    token = csrf_token(client, "/profile")
+    response = client.post(urls["agency_other"]["task"], data={"csrf_token": token, "period": "2026-H1",
+                                                               "title": "x", "url": "https://example.org/x"})
+    assert response.status_code == 404
+    assert client.post(withdraw, data={"csrf_token": token}).status_code == 403
