@@ -153,8 +153,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
     from app.reports.routes import bp as reports_bp
-    from app.voice import bp as voice_bp
     from app.tasks import bp as tasks_bp
+    from app.voice import bp as voice_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)

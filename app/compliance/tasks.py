@@ -7,7 +7,7 @@ tasks whose product is an activity, the lead unit's held activities of those kin
 Each instance's status comes from `engine.judge`, the same rule as a campaign duty's cell.
 """
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -110,7 +110,11 @@ def counts_of(instances: Iterable[Instance]) -> dict:
     counts = dict.fromkeys(TASK_STATUSES, 0)
     for instance in instances:
         counts[instance.status] += 1
-    rated = sum(counts.values()) - counts[UPCOMING]
+    return _with_rates(counts)
+
+
+def _with_rates(counts: dict) -> dict:
+    rated = sum(counts[s] for s in TASK_STATUSES) - counts[UPCOMING]
     completed = counts["done"] + counts["late"]
     return {**counts, "total": rated + counts[UPCOMING], "rated": rated, "completed": completed,
             "on_time_rate": counts["done"] / rated if rated else 0.0,
@@ -119,15 +123,38 @@ def counts_of(instances: Iterable[Instance]) -> dict:
 
 @dataclass(frozen=True, slots=True)
 class TaskRow:
-    """A task with its instances (in period, then unit order) and their counts."""
+    """A task with its instances (in period, then unit order) and their counts.
+
+    Kept compact: most units have no product yet, so each period stores the status of a unit with none
+    (`blank`) and only the units with evidence get an Instance; `instances` builds the others on demand.
+    """
 
     task: TaskSpec
-    instances: tuple[Instance, ...]
+    periods: tuple[Period, ...]
+    units: tuple[str, ...]
+    blank: tuple[str, ...]  # per period: the status of a unit with no evidence
+    # (period index, unit) -> (status, products, activities, planned) of a unit with evidence
+    found: Mapping[tuple[int, str], tuple[str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]
     counts: Mapping[str, object] = field(init=False, compare=False)
 
     def __post_init__(self):
-        """Derive the counts from the instances so they can never disagree."""
-        object.__setattr__(self, "counts", MappingProxyType(counts_of(self.instances)))
+        """Derive the counts from the blanks and the units with evidence, so they can never disagree."""
+        counts = dict.fromkeys(TASK_STATUSES, 0)
+        n = len(self.units)
+        for status in self.blank:
+            counts[status] += n
+        for (index, _unit), judged in self.found.items():
+            counts[self.blank[index]] -= 1
+            counts[judged[0]] += 1
+        object.__setattr__(self, "counts", MappingProxyType(_with_rates(counts)))
+
+    @property
+    def instances(self) -> tuple[Instance, ...]:
+        """Every instance, period by period, units in order."""
+        need, task_id, found, blank = self.task.schedule.count, self.task.id, self.found, self.blank
+        return tuple(Instance(task_id, period, unit, found[(index, unit)][0], need, *found[(index, unit)][1:])
+                     if (index, unit) in found else Instance(task_id, period, unit, blank[index], need, (), (), ())
+                     for index, period in enumerate(self.periods) for unit in self.units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +167,11 @@ class Register:
 
     def __post_init__(self):
         """Derive the summary from the rows."""
-        object.__setattr__(self, "summary", MappingProxyType(
-            counts_of(i for row in self.rows for i in row.instances)))
+        counts = dict.fromkeys(TASK_STATUSES, 0)
+        for row in self.rows:
+            for status in TASK_STATUSES:
+                counts[status] += row.counts[status]
+        object.__setattr__(self, "summary", MappingProxyType(_with_rates(counts)))
 
     def row(self, task_id: int) -> TaskRow:
         """The row of one task; KeyError if it is not in the register."""
@@ -156,18 +186,18 @@ def evaluate_tasks(tasks: Iterable[TaskSpec], commune_codes: Iterable[str],
                    as_of: date, first_year: int, last_year: int, year: int | None = None) -> Register:
     """Judge every instance of every task as of a date (SPEC §14); `year` keeps the periods touching it."""
     with _collector_paused():
-        return _evaluate_tasks(tasks, list(commune_codes), submissions, activities, as_of, first_year,
+        return _evaluate_tasks(tasks, tuple(commune_codes), submissions, activities, as_of, first_year,
                                last_year, year)
 
 
 def _evaluate_tasks(tasks, communes, submissions, activities, as_of, first_year, last_year, year):
     tasks = list(tasks)
-    filed = defaultdict(list)  # (task id, period, unit or None for an agency task) -> [(date, id)]
     agency_task = {t.id for t in tasks if t.lead_type == LEAD_AGENCY}
+    filed = defaultdict(lambda: defaultdict(list))  # task id -> (period, unit) -> [(date, id)]
     for s in submissions:
         if s.submitted_on <= as_of:
-            unit = None if s.task_id in agency_task else s.unit_code
-            filed[(s.task_id, s.period, unit)].append((s.submitted_on, s.id))
+            filed[s.task_id][(s.period, None if s.task_id in agency_task else s.unit_code)].append(
+                (s.submitted_on, s.id))
     by_unit = _activities_by_unit(activities, {k for t in tasks for k in t.kinds})
 
     rows = []
@@ -176,20 +206,34 @@ def _evaluate_tasks(tasks, communes, submissions, activities, as_of, first_year,
         if year is not None:
             spans = tuple(p for p in spans if p.overlaps(year))
         need = task.schedule.count
-        instances = []
-        for period in spans:
+        blank = tuple(judge(0, 0, 0, need, p.start, p.end, as_of, upcoming=True) for p in spans)
+        index_of = {p.key: i for i, p in enumerate(spans)}
+        agency = task.lead_type == LEAD_AGENCY
+        units = (task.lead_codes[0],) if agency else communes
+        unit_set = None if agency else set(communes)
+        # The units with evidence: products filed for this task, and (activity tasks) units with activities.
+        touched = set()
+        for (key, unit) in filed.get(task.id, ()):
+            if key in index_of and (agency or unit in unit_set):
+                touched.add((index_of[key], units[0] if agency else unit))
+        if task.kinds:
+            # A unit's activities can count for the periods that opened on or before its last one.
+            leads = [c for c in task.lead_codes if c in by_unit] if agency else [c for c in by_unit if c in unit_set]
+            for code in leads:
+                last = by_unit[code][0][-1]
+                unit = units[0] if agency else code
+                touched.update((i, unit) for i, p in enumerate(spans) if p.start is None or p.start <= last)
+        found = {}
+        own = filed.get(task.id, {})
+        for index, unit in touched:
+            period = spans[index]
             lo, hi = period.start or date.min, period.end or date.max
-            if task.lead_type == LEAD_AGENCY:
-                found = filed.get((task.id, period.key, None), ())
-                instances.append(_instance(task, period, task.lead_codes[0], need, lo, hi, found,
-                                           [by_unit.get(c) for c in task.lead_codes], as_of))
-            else:
-                key = (task.id, period.key)
-                for code in communes:
-                    found = filed.get((*key, code), ())
-                    own = (by_unit.get(code),) if task.kinds else ()
-                    instances.append(_instance(task, period, code, need, lo, hi, found, own, as_of))
-        rows.append(TaskRow(task, tuple(instances)))
+            products = own.get((period.key, None if agency else unit), ())
+            sets = [by_unit.get(c) for c in task.lead_codes] if agency else [by_unit.get(unit)]
+            judged = _judged(task, period, need, lo, hi, products, sets if task.kinds else (), as_of)
+            if judged[0] != blank[index] or judged[1] or judged[2] or judged[3]:
+                found[(index, unit)] = judged
+        rows.append(TaskRow(task, spans, units, blank, found))
     return Register(as_of, tuple(rows))
 
 
@@ -206,25 +250,34 @@ def _activities_by_unit(activities, kinds):
     return out
 
 
-def _instance(task, period, unit, need, lo, hi, found, activity_sets, as_of):
-    """File the evidence of one instance and judge it (SPEC §4.3 rules; a window ignores what came before)."""
+def _judged(task, period, need, lo, hi, found, activity_sets, as_of):
+    """File the evidence of one instance and judge it (SPEC §4.3 rules; a window ignores what came before):
+    (status, products counted, activities counted, plans)."""
+    if not activity_sets and len(found) == 1:  # the usual case: one product, no activity evidence
+        when, ident = found[0]
+        if when < lo:
+            return judge(0, 0, 0, need, period.start, period.end, as_of, upcoming=True), (), (), ()
+        on = 1 if when <= hi else 0
+        return judge(on, 1, 0, need, period.start, period.end, as_of, upcoming=True), (ident,), (), ()
     on_time, late = [], []
     for when, ident in found:
         if when >= lo:
             (on_time if when <= hi else late).append(ident)
     act_on, act_late, planned = [], [], []
-    if task.kinds:
-        for indexed in activity_sets:
-            if indexed is None:
-                continue
-            dates, rows = indexed
-            for when, ident, kind, status in rows[bisect_left(dates, lo):]:
-                if kind not in task.kinds:
-                    continue
-                if status == ACTIVITY_HELD and when <= as_of:
-                    (act_on if when <= hi else act_late).append(ident)
-                elif when <= hi:  # planned, or held after as_of: only a plan on that day
-                    planned.append(ident)
+    kinds = task.kinds
+    for indexed in activity_sets:
+        if indexed is None:
+            continue
+        dates, rows = indexed
+        # In the window: held on or before as_of count on time; planned ones (or held after as_of) are plans.
+        start, stop = bisect_left(dates, lo), bisect_right(dates, hi)
+        for when, ident, kind, status in rows[start:stop]:
+            if kind in kinds:
+                (act_on if status == ACTIVITY_HELD and when <= as_of else planned).append(ident)
+        if len(on_time) + len(act_on) < need:  # late evidence matters only while the window's is not enough
+            for _when, ident, kind, status in rows[stop:bisect_right(dates, as_of)]:
+                if kind in kinds and status == ACTIVITY_HELD:
+                    act_late.append(ident)
     n_on = len(on_time) + len(act_on)
     status = judge(n_on, n_on + len(late) + len(act_late), len(planned), need, period.start, period.end, as_of,
                    upcoming=True)
@@ -232,4 +285,4 @@ def _instance(task, period, unit, need, lo, hi, found, activity_sets, as_of):
         on_time += late
         act_on += act_late
     kept = () if status in COMPLETED_STATUSES else _sorted(planned)
-    return Instance(task.id, period, unit, status, need, _sorted(on_time), _sorted(act_on), kept)
+    return status, _sorted(on_time), _sorted(act_on), kept

@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.activities.kinds import parse_date
@@ -66,8 +66,13 @@ def city():
         board = campaign_dashboard(slug, as_of)
     except LookupError:
         abort(404)
+    from app.tasks.services import city_of, dashboard_tasks
+
+    city = city_of(current_app.config["CITY"])
+    plans = dashboard_tasks(city.id, as_of) if city else []
     return render_template("dashboard/city.html", board=board, campaigns=campaigns, slug=slug, as_of=as_of,
-                           as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis, has_targets=has_targets())
+                           as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis, has_targets=has_targets(),
+                           task_plans=plans)
 
 
 @bp.route("/dashboard/commune")

@@ -33,6 +33,9 @@ KIND_LABELS = {
     KIND_ACTIVITY_UNREPORTED: "Hoạt động chưa cập nhật kết quả",
     "question_assigned": "Câu hỏi được giao",  # residents' voice (SPEC §17)
     KIND_CAMPAIGN_REVIEW: "Chiến dịch mới cần rà soát, công bố",
+    "task_due": "Sắp đến hạn nhiệm vụ kế hoạch",  # app.tasks.reminders
+    "task_overdue": "Nhiệm vụ kế hoạch quá hạn",
+    "task_overdue_digest": "Tổng hợp nhiệm vụ kế hoạch quá hạn",
 }
 
 

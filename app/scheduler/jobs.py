@@ -15,6 +15,7 @@ from app.models import JobRun
 from app.models.notifications import apscheduler_jobs
 from app.models.types import utcnow
 from app.notifications import mail, services
+from app.tasks.reminders import task_overdue_digest, task_reminders
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,10 @@ JOBS = {
                 "Hằng đêm 23:30", services.compliance_snapshot),
         JobSpec("may_campaign", "Tạo chiến dịch Tháng vận động của năm", {"month": 4, "day": 1, "hour": 6, "minute": 0},
                 "Ngày 01/4 hằng năm 06:00", may_campaign),
+        JobSpec("task_reminders", "Nhắc hạn nhiệm vụ kế hoạch (7, 3, 1 ngày; quá hạn)", {"hour": 7, "minute": 5},
+                "Hằng ngày 07:05", task_reminders),
+        JobSpec("task_overdue_digest", "Tổng hợp hằng tuần nhiệm vụ kế hoạch quá hạn",
+                {"day_of_week": "mon", "hour": 7, "minute": 30}, "Thứ Hai hằng tuần 07:30", task_overdue_digest),
     )
 }
 

@@ -44,7 +44,7 @@ def wait_for_lock(app, holder: str, lease: timedelta, poll_seconds: float, echo=
 
 def build_scheduler(app, holder: str, lease: timedelta, test_job: str | None = None,
                     test_delay: float = 3.0) -> BlockingScheduler:
-    """The scheduler: the four jobs on cron triggers in Asia/Ho_Chi_Minh, and a heartbeat that renews the lease."""
+    """The scheduler: the jobs on cron triggers in Asia/Ho_Chi_Minh, and a heartbeat that renews the lease."""
     with app.app_context():
         engine = db.engine
     scheduler = BlockingScheduler(

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from app.activities.demo import DEMO_NOTE
+from app.activities.kinds import QR_KINDS
+from app.checkin.tokens import new_qr_nonce
 from app.compliance.schedules import Schedule, periods
 from app.extensions import db
 from app.formatting import TZ
@@ -103,4 +105,4 @@ def _activity(task, agency_id: int, day: date, actor) -> dict:
             "evidence_date": day, "venue": "Hội trường cơ quan", "organiser": "", "partners": [], "audiences": [],
             "messages": [], "status": "held", "results": {"outlet": "Báo, đài thành phố"} if kind == "press" else {},
             "links": [], "notes": DEMO_NOTE,
-            "created_by_id": actor, "updated_by_id": actor}
+            "created_by_id": actor, "updated_by_id": actor, "qr_nonce": new_qr_nonce() if kind in QR_KINDS else None}

@@ -272,6 +272,22 @@ def progress_xlsx(slug: str):
     return _xlsx(exports.progress_xlsx(plan, rows, as_of, year), f"tien-do-{plan.slug}-{year}-{as_of}")
 
 
+@bp.route("/<slug>/tien-do.pdf")
+@role_required(*CITY_READERS)
+def progress_pdf(slug: str):
+    """ "Báo cáo tiến độ thực hiện nhiệm vụ" for the Steering Committee, in the ND 30 frame."""
+    from app.reports.task_progress import build_task_progress, task_progress_data
+
+    plan, as_of, year, view, reg, rows = _progress(slug)
+    city = plan.city
+    communes = dict(db.session.execute(select(Commune.code, Commune.name).where(Commune.city_id == city.id)).all())
+    data = task_progress_data(plan, view.tasks, reg, rows, pages.by_section(view.tasks, reg),
+                              lead_office=city.lead_office, place=city.name, year=year, communes=communes,
+                              agencies={a.code: a.name for a in agencies_of(city.id, active_only=False)})
+    return Response(build_task_progress(data), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="bao-cao-tien-do-{plan.slug}-{year}-{as_of}.pdf"'})
+
+
 @bp.route("/san-pham/<int:submission_id>/tep")
 @role_required(*READERS)
 def submission_file(submission_id: int):

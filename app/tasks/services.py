@@ -227,3 +227,17 @@ def agency_home(user, city_id: int, as_of: date) -> list[dict]:
         out.append({"plan": plan, "tasks": {t.id: t for t in tasks}, "next": next_due(reg, as_of, 3),
                     "overdue": overdue(reg), "summary": reg.summary})
     return out
+
+
+def dashboard_tasks(city_id: int, as_of: date) -> list[dict]:
+    """Dashboard (issue 17): each plan's task completion for the year of `as_of`, per agency and per section."""
+    from app.compliance.task_loader import load_register
+    from app.tasks.pages import by_section, progress
+
+    out = []
+    for plan, _n in plans_of(city_id):
+        tasks = [t for t in plan.tasks if t.active]
+        reg = load_register(plan, as_of, as_of.year, tasks)
+        out.append({"plan": plan, "year": as_of.year, "summary": reg.summary,
+                    "agencies": progress(tasks, reg, agencies_of(city_id)), "sections": by_section(tasks, reg)})
+    return out

@@ -13,7 +13,8 @@ def test_seed_demo_prints_logins_once(runner, db):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "LanToa2026" not in second.output
     roles = dict(db.session.execute(select(User.username, User.role)).all())
-    assert roles == {"admin": "admin", "thanhpho": "city", "coso": "commune", "xem": "viewer"}
+    assert roles == {"admin": "admin", "thanhpho": "city", "coso": "commune", "xem": "viewer",
+                     "cq_noivu": "agency", "cq_phunu": "agency", "cq_baodai": "agency", "cq_bhxh": "agency"}
 
 
 def test_create_user_and_token(runner, client, db):

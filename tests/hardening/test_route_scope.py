@@ -167,6 +167,7 @@ RULES: dict[str, object] = {
     "tasks.task_xlsx": ALL,
     "tasks.progress": CITY,
     "tasks.progress_xlsx": CITY,
+    "tasks.progress_pdf": CITY,
     "tasks.submission_file": ALL,  # a commune's product: 404 for an agency user
     "tasks.withdraw_submission": POST,
 }

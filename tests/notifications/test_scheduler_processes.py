@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.scheduler.jobs import JOBS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,7 +50,7 @@ def test_two_schedulers_started_together_run_a_job_once(tmp_path):
             p.terminate()
         outputs = [p.communicate(timeout=20)[0] for p in processes]
     assert runs == 1, outputs
-    assert stored_jobs == 5  # the five cron jobs persist in the app database; the one-off test job is gone
+    assert stored_jobs == len(JOBS)  # the cron jobs persist in the app database; the one-off test job is gone
     assert holders == 1
     assert sum("Một bộ lập lịch khác đang chạy" in out for out in outputs) == 1, outputs
     assert count(db_file, "SELECT count(*) FROM scheduler_lock") == 0  # released on SIGTERM

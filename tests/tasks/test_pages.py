@@ -111,3 +111,28 @@ def test_agency_home_shows_next_deadline_and_overdue(client, db, agency_user, lo
     login(agency_user("SXD"))
     html = client.get("/").get_data(as_text=True)
     assert "data-agency-home" in html and "data-next-deadline" in html and "data-overdue-count" in html
+
+
+def test_city_dashboard_shows_task_completion_per_agency_and_section(client, db, make_user, login):
+    _demo(db)
+    login(make_user("city"))
+    html = client.get("/dashboard?as_of=2026-12-01").get_data(as_text=True)
+    assert 'data-task-dashboard="phat-trien-bhxh-2026-2030"' in html
+    assert 'data-agency-rate="SNV"' in html and 'data-section-rate="VI"' in html
+
+
+def test_progress_report_pdf_in_the_nd30_frame(client, db, make_user, login, tmp_path):
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    _demo(db)
+    login(make_user("city"))
+    answer = client.get(f"/ke-hoach/{HP_PLAN}/tien-do.pdf?year=2026&as_of={AS_OF}")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    path = tmp_path / "tien-do.pdf"
+    path.write_bytes(answer.data)
+    text = subprocess.run([require_tool("pdftotext", "PDF text"), "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "BÁO CÁO" in text and "Tiến độ thực hiện nhiệm vụ" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Sở Nội vụ" in text and "UBND xã, phường, đặc khu" in text and "NHIỆM VỤ QUÁ HẠN" in text
