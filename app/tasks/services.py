@@ -235,7 +235,8 @@ def dashboard_tasks(city_id: int, as_of: date) -> list[dict]:
     from app.tasks.pages import by_section, progress
 
     out = []
-    for plan, _n in plans_of(city_id):
+    for listed, _n in plans_of(city_id):
+        plan = load_plan(listed.slug, city_id)  # tasks and lead agencies in two queries, not one per task
         tasks = [t for t in plan.tasks if t.active]
         reg = load_register(plan, as_of, as_of.year, tasks)
         out.append({"plan": plan, "year": as_of.year, "summary": reg.summary,
