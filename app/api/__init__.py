@@ -15,5 +15,6 @@ from app.api import (  # noqa: E402,F401
     openapi,
     reports,
     routes,
+    targets,
     voice,
 )

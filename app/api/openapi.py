@@ -12,7 +12,7 @@ from app.activities.services import (
     MAX_TITLE,
     MAX_VENUE,
 )
-from app.api import bp, voice_docs
+from app.api import bp, targets_docs, voice_docs
 from app.api.activities import MAX_PER_PAGE
 from app.compliance.engine import STATUSES as DUTY_STATUSES
 from app.routing import MAX_ID, MAX_PAGE
@@ -386,6 +386,8 @@ PATHS: dict = {
 PATHS.update(voice_docs.PATHS)  # residents' voice, from its pydantic declarations
 SCHEMAS.update(voice_docs.SCHEMAS)
 SCHEMAS["Activity"]["properties"]["counted"] = voice_docs.COUNTED
+PATHS.update(targets_docs.PATHS)  # commune targets and actuals (SPEC §16)
+SCHEMAS.update(targets_docs.SCHEMAS)
 
 
 def build_document(server_url: str = "/api/v1") -> dict:

@@ -7,7 +7,7 @@ from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Dut
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
-from app.models.targets import Target, TargetActual
+from app.models.targets import CommuneActual, CommuneTarget, Target, TargetActual
 from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
 from app.models.voice import FollowUp, Question, Rating
 
@@ -36,6 +36,8 @@ __all__ = [
     "Duty",
     "ReportSubmission",
     "City",
+    "CommuneActual",
+    "CommuneTarget",
     "ComplianceSnapshot",
     "JobRun",
     "Notification",

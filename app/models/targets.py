@@ -34,3 +34,36 @@ class TargetActual(db.Model):
     value: Mapped[float] = mapped_column(Float)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class _CommuneFigures:
+    """The three figures of the commune allocation (SPEC §16): BHXH bắt buộc and tự nguyện participants, BHYT %."""
+
+    bhxh_bat_buoc: Mapped[int] = mapped_column(Integer)
+    bhxh_tu_nguyen: Mapped[int] = mapped_column(Integer)
+    bhyt_rate: Mapped[float] = mapped_column(Float)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CommuneTarget(_CommuneFigures, db.Model):
+    """A commune's yearly target ("bảng phân bổ chi tiết", seed 003 Phụ lục I.2–I.5); the city total stays `Target`."""
+
+    __tablename__ = "commune_targets"
+    __table_args__ = (UniqueConstraint("commune_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+
+
+class CommuneActual(_CommuneFigures, db.Model):
+    """A commune's actual figures at the end of a month, from the BHXH data system."""
+
+    __tablename__ = "commune_actuals"
+    __table_args__ = (UniqueConstraint("commune_id", "year", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)

@@ -170,6 +170,9 @@ RULES: dict[str, object] = {
     "tasks.progress_pdf": CITY,
     "tasks.submission_file": ALL,  # a commune's product: 404 for an agency user
     "tasks.withdraw_submission": POST,
+    "api.commune_targets": TOKEN(ALL),  # a commune user gets its own commune's row only
+    "api.put_commune_targets": TOKEN(ALL),  # same URL as the list: its GET is the list
+    "api.put_commune_actuals": POST,  # PUT only: its GET answers 405
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.

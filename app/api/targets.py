@@ -1,0 +1,81 @@
+"""Commune targets and actuals in the API (SPEC §12 second wave, §16): the allocation read in scope, written by the
+city office; any invalid row refuses the whole payload (422, per-row field errors, nothing stored)."""
+
+from functools import partial
+
+from flask import jsonify, request
+from pydantic import ValidationError
+
+from app.api import bp
+from app.api.auth import api_roles, api_user
+from app.auth.access import scope
+from app.errors import json_error
+from app.extensions import db
+from app.formatting import today_local
+from app.models import CommuneTarget
+from app.schemas.targets import CommuneActualsIn, CommuneTargetsIn, row_errors
+from app.targets import communes as service
+
+READERS = ("admin", "city", "commune", "viewer")
+WRITERS = ("admin", "city")
+INVALID = "Dữ liệu không hợp lệ: không dòng nào được lưu."
+
+
+def year_arg(args) -> tuple[int | None, dict]:
+    """`?year=` (default: this year) or a field error."""
+    raw = (args.get("year") or "").strip()
+    if not raw:
+        return today_local().year, {}
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw), {}
+    return None, {"year": "Năm phải là số nguyên từ 2000 đến 2100."}
+
+
+@bp.get("/targets/communes")
+@api_roles(*READERS)
+def commune_targets():
+    """`[{code, name, year, bhxh_bat_buoc, bhxh_tu_nguyen, bhyt_rate}]` of `?year=`; a commune user sees its own."""
+    year, fields = year_arg(request.args)
+    if fields:
+        return json_error(422, "Tham số không hợp lệ.", fields)
+    return jsonify(service.targets_of(partial(scope, model=CommuneTarget, user=api_user()), year))
+
+
+def _stored(declaration, store, answer):
+    """Validate the payload against `declaration` and the communes, store it, answer `answer(rows)`; or the 422
+    answer refusing every row."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return json_error(400, "Nội dung phải là JSON.")
+    try:
+        rows = declaration.model_validate(body).root
+    except ValidationError as exc:
+        return json_error(422, INVALID, row_errors(exc))
+    fields, ids = service.row_problems(rows)
+    if fields:
+        return json_error(422, INVALID, fields)
+    store(rows, ids, api_user().id)
+    db.session.commit()
+    return jsonify(answer(rows))
+
+
+def _targets_answer(rows) -> list[dict]:
+    answer = []
+    for year in sorted({row.year for row in rows}):
+        answer += service.targets_of(lambda stmt: stmt, year, {row.code for row in rows if row.year == year})
+    return answer
+
+
+@bp.put("/targets/communes")
+@api_roles(*WRITERS)
+def put_commune_targets():
+    """Store (insert or replace) the yearly targets of the rows; answers them as stored."""
+    return _stored(CommuneTargetsIn, service.store_targets, _targets_answer)
+
+
+@bp.put("/actuals/communes")
+@api_roles(*WRITERS)
+def put_commune_actuals():
+    """Store (insert or replace) the monthly actuals of the rows; answers them as stored."""
+    return _stored(CommuneActualsIn, service.store_actuals,
+                   lambda rows: service.actuals_of({(row.code, row.month) for row in rows}))
