@@ -1,20 +1,23 @@
 """Commune targets and actuals in the API (SPEC §12 second wave, §16): the allocation read in scope, written by the
 city office; any invalid row refuses the whole payload (422, per-row field errors, nothing stored)."""
 
+from datetime import date
 from functools import partial
 
 from flask import jsonify, request
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from app.api import bp
-from app.api.auth import api_roles, api_user
+from app.api.auth import api_principal, api_roles, api_user
 from app.auth.access import scope
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import today_local
-from app.models import CommuneTarget
+from app.models import Commune, CommuneTarget
 from app.schemas.targets import CommuneActualsIn, CommuneTargetsIn, row_errors
 from app.targets import communes as service
+from app.targets.standings import standings
 
 READERS = ("admin", "city", "commune", "viewer")
 WRITERS = ("admin", "city")
@@ -79,3 +82,26 @@ def put_commune_actuals():
     """Store (insert or replace) the monthly actuals of the rows; answers them as stored."""
     return _stored(CommuneActualsIn, service.store_actuals,
                    lambda rows: service.actuals_of({(row.code, row.month) for row in rows}))
+
+
+@bp.get("/emulation")
+@api_roles(*READERS)
+def emulation():
+    """`[{code, name, score, rank, parts: {duties, tasks, targets}}]` for `?year=` as of `?as_of=` (default today),
+    best first; a commune user gets its own row (with its rank in the city)."""
+    year, fields = year_arg(request.args)
+    raw = (request.args.get("as_of") or "").strip()
+    as_of = today_local()
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw[:10])
+        except ValueError:
+            fields["as_of"] = "Ngày không hợp lệ, dùng dạng YYYY-MM-DD."
+    if fields:
+        return json_error(422, "Tham số không hợp lệ.", fields)
+    principal = api_principal()
+    own = None
+    if principal.role == "commune":
+        own = db.session.scalar(select(Commune.code).where(Commune.id == principal.commune_id))
+    return jsonify([{"code": s.code, "name": s.name, "score": s.score, "rank": s.rank, "parts": dict(s.parts)}
+                    for s in standings(year, as_of) if own is None or s.code == own])

@@ -3,7 +3,8 @@
 from app.api.voice_docs import _json, _op, _query, _ref
 from app.schemas import targets as schemas
 
-MODELS = (schemas.CommuneTargetsIn, schemas.CommuneActualsIn, schemas.CommuneTarget, schemas.CommuneActual)
+MODELS = (schemas.CommuneTargetsIn, schemas.CommuneActualsIn, schemas.CommuneTarget, schemas.CommuneActual,
+          schemas.EmulationStanding)
 SCHEMAS: dict = {}
 for _model in MODELS:
     _schema = _model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -33,4 +34,12 @@ PATHS = {
             "dòng sai thì không dòng nào được lưu (422).", "200",
             _json({"type": "array", "items": _ref("CommuneActual")}, "Các số thực hiện đã lưu."), ("403", "422"),
             body="CommuneActualsIn"))},
+    "/emulation": {
+        "get": _tagged(_op(
+            "emulation", "Xếp hạng thi đua của năm tại một ngày: điểm, hạng, các phần (nhiệm vụ đúng hạn theo bộ máy "
+            "đánh giá tại ngày đó, công việc, chỉ tiêu theo số thực hiện của các tháng đã hết); người dùng cấp xã "
+            "chỉ thấy dòng của mình.", "200",
+            _json({"type": "array", "items": _ref("EmulationStanding")}, "Bảng xếp hạng, cao nhất trước."),
+            ("403", "422"),
+            parameters=[YEAR, _query("as_of", {"type": "string", "format": "date"}, "Tính đến ngày; mặc định hôm nay.")]))},
 }

@@ -80,3 +80,22 @@ def row_errors(exc) -> dict[str, str]:
             message = UNKNOWN_FIELD if error["type"] == "extra_forbidden" else FIELD_MESSAGES.get(name, NOT_A_ROW)
             fields[f"{loc[0]}.{name}"] = message
     return fields
+
+
+class EmulationParts(BaseModel):
+    """The parts of an emulation score, each a percentage; null when it cannot be measured (then it weighs nothing
+    and the other weights are scaled to sum to 1). `tasks` is null until the task register exists."""
+
+    duties: float | None = Field(description="Nhiệm vụ hoàn thành đúng hạn / nhiệm vụ đến hạn, các chiến dịch của năm.")
+    tasks: float | None = Field(description="Công việc hoàn thành / đến hạn; null khi chưa có sổ công việc.")
+    targets: float | None = Field(description="Trung bình min(thực hiện / chỉ tiêu, 1) của ba chỉ tiêu năm.")
+
+
+class EmulationStanding(BaseModel):
+    """A commune's emulation standing (default weights: 40 % duties, 20 % tasks, 40 % targets)."""
+
+    code: str
+    name: str
+    score: float = Field(description="Điểm 0–100, hai chữ số thập phân.")
+    rank: int = Field(description="Hạng; điểm bằng nhau cùng hạng (1, 1, 3), xếp theo tên tiếng Việt.")
+    parts: EmulationParts

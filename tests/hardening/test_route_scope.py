@@ -173,6 +173,7 @@ RULES: dict[str, object] = {
     "api.commune_targets": TOKEN(ALL),  # a commune user gets its own commune's row only
     "api.put_commune_targets": TOKEN(ALL),  # same URL as the list: its GET is the list
     "api.put_commune_actuals": POST,  # PUT only: its GET answers 405
+    "api.emulation": TOKEN(ALL),  # a commune user gets its own row only
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.

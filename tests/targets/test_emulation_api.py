@@ -1,0 +1,49 @@
+"""GET /api/v1/emulation: duties from the compliance engine as of the date, targets from the stored figures."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.models import Campaign
+from tests.campaigns.conftest import make_activity, make_submission
+
+TARGET = {"code": "11311", "year": 2026, "bhxh_bat_buoc": 10_000, "bhxh_tu_nguyen": 1_000, "bhyt_rate": 95}
+JUNE = {"code": "11311", "month": "2026-06", "bhxh_bat_buoc": 5_000, "bhxh_tu_nguyen": 1_200, "bhyt_rate": 76}
+
+
+def test_the_ranking_replays_the_engine_and_the_actuals_known_on_the_date(client, db, make_user, api_token):
+    city, commune = api_token(make_user("city", username="e_city")), api_token(make_user("commune", username="e_c"))
+    assert client.put("/api/v1/targets/communes", json=[TARGET], headers=city).status_code == 200
+    july = {**JUNE, "month": "2026-07", "bhxh_bat_buoc": 10_000, "bhxh_tu_nguyen": 1_000, "bhyt_rate": 95}
+    assert client.put("/api/v1/actuals/communes", json=[JUNE, july], headers=city).status_code == 200
+    bhyt_day = db.session.scalar(select(Campaign).where(Campaign.slug == "bhyt-day-2026"))
+    make_activity("11311", "fair", date(2026, 7, 1))  # duties 2 and 3 of bhyt-day-2026, on time
+    make_submission(bhyt_day.id, "11311", date(2026, 7, 5))  # its report (duty 9), on time
+
+    late = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=city).get_json()
+    first = late[0]
+    # duties: 3 on time of the 9 of bhyt-day-2026 (Hải Phòng's only 2026 campaign), all due on 20/7 = 33.33 %
+    # targets (the July actuals are not closed on 20/7, June's count): (0.5 + 1 + 76/95) / 3 = 76.67 %
+    # score: (0.4·33.333 + 0.4·76.667) / 0.8 — no task register yet, its weight is spread = 55
+    assert first == {"code": "11311", "name": "Phường Hồng Bàng", "score": 55.0, "rank": 1,
+                     "parts": {"duties": 33.33, "tasks": None, "targets": 76.67}}
+    assert {row["rank"] for row in late[1:]} == {2} and all(row["score"] == 0 for row in late[1:])
+
+    early = client.get("/api/v1/emulation?year=2026&as_of=2026-07-02", headers=city).get_json()[0]
+    # 2/7: due are duty 1 (closed 29/6, overdue) and duties 2, 3 (done by the fair); the report is not due yet:
+    # 2 of 3 = 66.67 %; score (0.4·66.667 + 0.4·76.667) / 0.8 = 71.67
+    assert early == {"code": "11311", "name": "Phường Hồng Bàng", "score": 71.67, "rank": 1,
+                     "parts": {"duties": 66.67, "tasks": None, "targets": 76.67}}
+    before = next(row for row in client.get("/api/v1/emulation?year=2026&as_of=2026-06-10", headers=city).get_json()
+                  if row["code"] == "11311")
+    assert before["parts"] == {"duties": None, "tasks": None, "targets": 0.0}  # no campaign begun, no month closed
+
+    own = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=commune).get_json()
+    assert [(row["code"], row["rank"]) for row in own] == [("11311", 1)]
+
+
+def test_bad_parameters_are_field_errors(client, make_user, api_token):
+    headers = api_token(make_user("viewer", username="e_v"))
+    response = client.get("/api/v1/emulation?year=1999&as_of=30/06/2026", headers=headers)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"year", "as_of"}
