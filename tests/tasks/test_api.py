@@ -99,12 +99,15 @@ def _multipart(client, task, headers, name, content, **fields):
 
 def test_an_html_page_named_pdf_is_refused_and_nothing_is_stored(app, client, agency_user, api_token, task_of, db):
     headers = api_token(agency_user("SNV"))
+    folder = os.path.join(app.config["UPLOAD_DIR"], "tasks")
+    # The upload folder is shared by the session's tests (the route × role test stores files there too).
+    before = set(os.listdir(folder)) if os.path.isdir(folder) else set()
     answer = _multipart(client, task_of("VI.1"), headers, "bao-cao.pdf", b"<!doctype html><html><body>x</body></html>")
     assert answer.status_code == 422
     assert "PDF" in answer.get_json()["error"]["fields"]["file"]
     assert db.session.scalar(select(func.count()).select_from(TaskSubmission)) == 0
-    folder = os.path.join(app.config["UPLOAD_DIR"], "tasks")
-    assert not os.path.isdir(folder) or os.listdir(folder) == []
+    after = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    assert after == before
 
 
 def test_a_real_pdf_is_stored_under_a_random_name(app, client, agency_user, api_token, task_of, db):

@@ -20,8 +20,10 @@ FIELDS = ("text", "lead_text", "partners_text", "product", "time_text")
 
 
 def _seed(name_start: str) -> str:
-    """The seed text from the shared folder beside the repository (CI lays it there), else skip."""
-    candidates = [os.environ.get("LANTOA_SHARED", ""), ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+    """The seed text: the copy in tests/data/seeds, or the shared folder beside the repository; else skip."""
+    # tests/data/seeds holds copies of seeds 003 and 004, so a clean clone compares against them too.
+    candidates = [os.environ.get("LANTOA_SHARED", ""), ROOT / "tests" / "data", ROOT.parent / "shared",
+                  ROOT.parent.parent / "shared"]
     for base in candidates:
         if base and (Path(base) / "seeds").is_dir():
             for path in sorted((Path(base) / "seeds").glob(f"{name_start}_*.txt")):
