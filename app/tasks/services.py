@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Agency, City, Commune, Plan, Task, TaskSubmission
 from app.models.audit import record
 from app.models.types import utcnow
+from app.routing import MAX_ID
 from app.schemas.tasks import TaskSubmissionIn
 from app.tasks import files
 
@@ -111,6 +112,8 @@ def task_in_city(task_id, city_id: int) -> Task | None:
     try:
         ident = int(task_id)
     except (TypeError, ValueError):
+        return None
+    if not 0 < ident <= MAX_ID:  # past an INTEGER column PostgreSQL raises instead of finding nothing
         return None
     return db.session.scalar(select(Task).join(Plan).where(Task.id == ident, Task.active.is_(True),
                                                             Plan.active.is_(True), Plan.city_id == city_id))
