@@ -5,7 +5,7 @@ Services take the actor, the city and the time as arguments; they flush, the cal
 """
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -174,27 +174,3 @@ def create_may_campaign(year: int, city: str, actor_id: int | None, now: datetim
     """"Tháng vận động triển khai BHXH toàn dân" of a year from the city's template (SPEC §4.2); CampaignError if
     it exists."""
     return create_from_template(MAY_TEMPLATE, year, city, actor_id, now, publish=publish)
-
-
-def may_campaign_job(as_of: date, now: datetime, city: str) -> dict:
-    """On 01/4 each year (SPEC §18): create thang-van-dong-YYYY as a draft when it does not exist, and tell the
-    city office to review and publish it. Idempotent: a second run creates nothing and notifies no one again."""
-    from app.notifications.services import KIND_CAMPAIGN_REVIEW, NewNotification, add_notifications, city_office_ids
-
-    slug = may_slug(as_of.year)
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
-    created = False
-    if campaign is None:
-        try:
-            campaign = create_may_campaign(as_of.year, city, None, now)
-            created = True
-        except CampaignError:  # another process created it a moment ago
-            campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
-    notified = []
-    if campaign is not None and campaign.state == "draft":
-        text = (f"Đã tạo chiến dịch “{campaign.name}” ({campaign.start:%d/%m/%Y} – {campaign.end:%d/%m/%Y}) từ mẫu. "
-                "Vui lòng rà soát nhiệm vụ, thông điệp và công bố để các đơn vị cấp xã thực hiện.")
-        items = [NewNotification(uid, KIND_CAMPAIGN_REVIEW, f"campaign-review:{slug}", text,
-                                 f"/campaigns/{slug}/edit") for uid in city_office_ids()]
-        notified = add_notifications(items, now)
-    return {"campaign": slug, "created": created, "notifications": len(notified)}

@@ -33,7 +33,7 @@ class JobSpec:
 
 def may_campaign(as_of: date, now: datetime) -> dict:
     """01/4 each year (SPEC §18): the city's May campaign created as a draft, and the city office told."""
-    from app.campaigns.routine import may_campaign_job
+    from app.notifications.may_campaign import may_campaign_job
 
     return may_campaign_job(as_of, now, current_app.config["CITY"])
 
