@@ -142,30 +142,27 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from app.activities.routes import bp as activities_bp
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.campaigns import bp as campaigns_bp
-    from app.checkin import bp as checkin_bp
-    from app.dashboard import bp as dashboard_bp
-    from app.main import bp as main_bp
-    from app.notifications import bp as notifications_bp
-    from app.reports.routes import bp as reports_bp
-    from app.tasks import bp as tasks_bp
-    from app.voice import bp as voice_bp
+    """One blueprint per feature. Importing a feature's routes module attaches its views to the feature's
+    blueprint; the factory is the only module that imports one (a test reads every import to keep it so)."""
+    from app.activities import photo_routes as _activity_photos  # noqa: F401  (on the activities blueprint)
+    from app.activities import routes as activities
+    from app.admin import routes as admin
+    from app.api import routes as api
+    from app.auth import routes as auth
+    from app.campaigns import editor as _campaign_editor  # noqa: F401  (on the campaigns blueprint)
+    from app.campaigns import routes as campaigns
+    from app.checkin import routes as checkin
+    from app.dashboard import routes as dashboard
+    from app.main import routes as main
+    from app.notifications import routes as notifications
+    from app.reports import routes as reports
+    from app.scheduler import admin_routes as _jobs_page  # noqa: F401  (the scheduled jobs page, on the admin blueprint)
+    from app.tasks import routes as tasks
+    from app.voice import followup_routes as _voice_followups  # noqa: F401  (on the voice blueprint)
+    from app.voice import routes as voice
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(checkin_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(activities_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(notifications_bp, url_prefix="/notifications")
-    app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
-    app.register_blueprint(voice_bp)
-    app.register_blueprint(tasks_bp, url_prefix="/ke-hoach")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)
+    for module, prefix in ((auth, None), (main, None), (dashboard, None), (checkin, None), (admin, "/admin"),
+                           (activities, None), (reports, None), (notifications, "/notifications"),
+                           (campaigns, "/campaigns"), (voice, None), (tasks, "/ke-hoach"), (api, "/api/v1")):
+        app.register_blueprint(module.bp, url_prefix=prefix)
+    csrf.exempt(api.bp)

@@ -1,12 +1,12 @@
 """Command-line interface (SPEC §12): seed, seed-demo, create-user, create-token, compliance, tasks, campaigns, backup."""
 
 import json
-from datetime import date
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from app.domain.roles import ROLES
 from app.extensions import db
 
 
@@ -51,7 +51,7 @@ def register(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @click.argument("username")
-    @click.option("--role", required=True, type=click.Choice(["admin", "city", "commune", "viewer", "agency"]))
+    @click.option("--role", required=True, type=click.Choice(ROLES))
     @click.option("--commune", "commune_code", default=None, help="Mã đơn vị cấp xã (bắt buộc với vai trò commune).")
     @click.option("--agency", "agency_code", default=None, help="Mã cơ quan (bắt buộc với vai trò agency).")
     @click.option("--full-name", default=None)
@@ -138,18 +138,21 @@ def register(app: Flask) -> None:
 
     @app.cli.command("compliance")
     @click.argument("slug")
-    @click.option("--as-of", "as_of", default=None, help="YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
+    @click.option("--as-of", "as_of", default=None, help="dd/mm/yyyy hoặc YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
     @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table")
     def compliance_command(slug, as_of, fmt):
         """Print the commune × duty matrix of a campaign as of a date (JSON = the API's answer)."""
-        from app.campaigns.services import load_matrix, matrix_as_dict
+        from app.campaigns.services import matrix_as_dict
         from app.compliance.engine import STATUS_LABELS_VI
-        from app.formatting import today_local
+        from app.compliance.loader import load_matrix
+        from app.formatting import fmt_date, today_local
+        from app.params import ParamError
+        from app.params import as_of as parse_as_of
 
         try:
-            day = date.fromisoformat(as_of) if as_of else today_local()
-        except ValueError as exc:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from exc
+            day = parse_as_of(as_of, today_local())
+        except ParamError as exc:
+            raise click.BadParameter(exc.message, param_hint="--as-of") from exc
         try:
             matrix = load_matrix(slug, day)
         except LookupError as exc:
@@ -158,7 +161,7 @@ def register(app: Flask) -> None:
             click.echo(json.dumps(matrix_as_dict(matrix), ensure_ascii=False, indent=1))
             return
         nos = [d.no for d in matrix.campaign.duties]
-        click.echo(f"{matrix.campaign.name} — {day:%d/%m/%Y}")
+        click.echo(f"{matrix.campaign.name} — {fmt_date(day)}")
         click.echo(f"{'code':<6} {'name':<32} " + " ".join(f"{n:>8}" for n in nos) + "   done")
         for row in matrix.rows:
             cells = " ".join(f"{c.status:>8}" for c in row.cells)

@@ -5,6 +5,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.params import ParamError
 
 MESSAGES_VI = {
     400: "Yêu cầu không hợp lệ.",
@@ -32,7 +33,7 @@ def wants_json() -> bool:
 
 
 def json_error(status: int, message: str | None = None, fields: dict | None = None, code: str | None = None):
-    """The API's error shape: {"error": {"code", "message", "fields"}}."""
+    """The API's one error builder: {"error": {"code", "message", "fields"}} (422 with `fields` for bad input)."""
     body = {"error": {"code": code or CODES.get(status, "error"),
                       "message": message or MESSAGES_VI.get(status, "Lỗi."),
                       "fields": fields or {}}}
@@ -63,10 +64,19 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         status = exc.code or 500
+        # A view's own abort(…, description=…) says what went wrong; Werkzeug's English default does not.
+        own = exc.description if exc.description != type(exc).description else None
         if wants_json():
-            return json_error(status, getattr(exc, "description_vi", None))
+            return json_error(status, own)
         return render_template("errors/error.html", status=status,
-                               message=MESSAGES_VI.get(status, exc.description)), status
+                               message=own or MESSAGES_VI.get(status, exc.description)), status
+
+    @app.errorhandler(ParamError)
+    def handle_bad_params(exc: ParamError):
+        """Refused query parameters: 422 with a message per field (API), 400 with the messages (pages)."""
+        if wants_json():
+            return json_error(422, exc.message, exc.fields)
+        return render_template("errors/error.html", status=400, message=" ".join(exc.fields.values())), 400
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

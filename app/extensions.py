@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -47,7 +48,17 @@ class StrictJSONProvider(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from None
 
 
-db = SQLAlchemy(model_class=Base)
+class Session(FlaskSession):
+    """Flask-SQLAlchemy's session, which also honours a `bind` given to the session factory, as SQLAlchemy's own
+    does: the tests bind every session of a test (each request has its own) to one connection whose transaction
+    they roll back. Without a bind it picks the app's engine, as before."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        """The explicit bind, else the session's own, else the engine of the model's bind key."""
+        return super().get_bind(mapper, clause, bind if bind is not None else self.bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

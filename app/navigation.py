@@ -6,6 +6,8 @@ from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.domain.roles import ADMIN_ROLES, CITY_READER_ROLES, READER_ROLES, ROLES, STAFF_ROLES
+
 ROLE_LABELS = {
     "admin": _l("Quản trị hệ thống"),
     "city": _l("Cán bộ BHXH thành phố"),
@@ -26,21 +28,20 @@ class NavItem:
 
 
 NAV = (
-    NavItem("main.index", _l("Trang chủ"), "bi-house", ("admin", "city", "commune", "viewer", "agency")),
-    NavItem("dashboard.city", _l("Bảng điều khiển"), "bi-speedometer2", ("admin", "city", "viewer")),
+    NavItem("main.index", _l("Trang chủ"), "bi-house", ROLES),
+    NavItem("dashboard.city", _l("Bảng điều khiển"), "bi-speedometer2", CITY_READER_ROLES),
     NavItem("dashboard.commune", _l("Bảng điều khiển"), "bi-speedometer2", ("commune",)),
-    NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event",
-            ("admin", "city", "commune", "viewer", "agency")),
-    NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", ("admin", "city", "commune", "viewer")),
-    NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", ("admin", "city", "commune")),
-    NavItem("voice.followups_index", _l("Theo dõi"), "bi-telephone-outbound", ("admin", "city", "commune")),
-    NavItem("tasks.index", _l("Nhiệm vụ kế hoạch"), "bi-list-task", ("admin", "city", "commune", "viewer", "agency")),
-    NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", ("admin", "city", "commune", "viewer")),
-    NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", ("admin", "city", "viewer")),
-    NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", ("admin", "city", "viewer")),
-    NavItem("admin.users", _l("Người dùng"), "bi-people", ("admin",)),
-    NavItem("voice.erase_resident", _l("Dữ liệu người dân"), "bi-person-x", ("admin",)),
-    NavItem("admin.jobs", _l("Tác vụ định kỳ"), "bi-clock-history", ("admin",)),
+    NavItem("activities.list_activities", _l("Hoạt động"), "bi-calendar-event", ROLES),
+    NavItem("campaigns.index", _l("Chiến dịch"), "bi-clipboard-check", READER_ROLES),
+    NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", STAFF_ROLES),
+    NavItem("voice.followups_index", _l("Theo dõi"), "bi-telephone-outbound", STAFF_ROLES),
+    NavItem("tasks.index", _l("Nhiệm vụ kế hoạch"), "bi-list-task", ROLES),
+    NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", READER_ROLES),
+    NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", CITY_READER_ROLES),
+    NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", CITY_READER_ROLES),
+    NavItem("admin.users", _l("Người dùng"), "bi-people", ADMIN_ROLES),
+    NavItem("voice.erase_resident", _l("Dữ liệu người dân"), "bi-person-x", ADMIN_ROLES),
+    NavItem("admin.jobs", _l("Tác vụ định kỳ"), "bi-clock-history", ADMIN_ROLES),
 )
 
 

@@ -1,11 +1,11 @@
-"""URL pieces that must never reach the database out of range: ids and page numbers."""
+"""URL pieces that must never reach the database out of range: ids (page numbers: app/params.py); NUL refused."""
 
 from flask import request
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL int4); SQLite overflows past 2**63 with a 500
-MAX_PAGE = 100_000
+MAX_PAGE = 100_000  # the highest page number a list accepts (app/params.py), so the OFFSET stays in range
 
 
 class IdConverter(IntegerConverter):
@@ -17,12 +17,6 @@ class IdConverter(IntegerConverter):
         if number > MAX_ID:
             raise NotFound()
         return number
-
-
-def requested_page() -> int:
-    """`?page=` as a number in 1–MAX_PAGE (junk → 1, huge → MAX_PAGE), so the OFFSET stays in range."""
-    page = request.args.get("page", 1, type=int)
-    return min(max(page, 1), MAX_PAGE)
 
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -96,7 +96,11 @@ os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def gate_for(engine) -> WriteGate | None:
-    """The gate of the engine's SQLite file, or None (PostgreSQL, in-memory SQLite); looked up once per engine."""
+    """The gate of the engine's SQLite file, or None (PostgreSQL, in-memory SQLite); looked up once per engine.
+
+    A session bound to a Connection (the tests' rolled-back transaction) gives that connection's engine.
+    """
+    engine = getattr(engine, "engine", engine)
     try:
         return _GATES_BY_ENGINE[engine]
     except KeyError:

@@ -24,8 +24,8 @@ def main() -> None:
     """Build, warm up, measure, print."""
     from sqlalchemy import event, insert, select
 
-    from app.activities.kinds import KINDS
     from app.activities.services import filtered_activities
+    from app.domain.kinds import KINDS
     from app.extensions import db
     from app.models import Activity, Commune, User
     from bench.common import activity_row, bench_app

@@ -31,8 +31,8 @@ def main() -> None:
     """Build, warm up, measure, print."""
     from sqlalchemy import event, insert, select
 
-    from app.activities.kinds import KINDS
-    from app.campaigns.services import load_matrix
+    from app.compliance.loader import load_matrix
+    from app.domain.kinds import KINDS
     from app.extensions import db
     from app.models import Activity, Commune
     from app.notifications.services import compliance_snapshot

@@ -1,48 +1,20 @@
-"""Shared fixtures: one app per test session on a throwaway database built by the migrations."""
+"""Shared fixtures: one app per test session on a throwaway database built by the migrations.
+
+Each test runs inside one database transaction that is rolled back at its end: every session of the test (its
+own and each request's) is bound to that connection and commits only a savepoint. Tests marked `wipe` use several
+connections (the check-in fast path's kept connection, live servers, other processes), which cannot see an
+uncommitted transaction: they get the full wipe of every non-reference table before and after instead.
+"""
 
 import os
-import re
-import shutil
-from datetime import timedelta
 
 import pytest
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from app import create_app
-from app.checkin import services as svc
 from app.extensions import db as _db
-from app.formatting import local
-from app.models import Activity, Commune
-from app.models.types import utcnow
-
-REFERENCE_TABLES = {"cities", "communes", "audiences", "messages", "alembic_version"}
-
-
-def require_tool(path_or_name: str, why: str) -> str:
-    """The tool's path, or a visible skip on a laptop; under CI=true a missing tool fails the test."""
-    found = path_or_name if os.path.isabs(path_or_name) and os.path.exists(path_or_name) else shutil.which(path_or_name)
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{path_or_name} is required in CI ({why})")
-    pytest.skip(f"{path_or_name} not installed: {why}")
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose every request gets its own app context, `g` and DB session, as in production.
-
-    Tests hold an app context open to query the database; without this, requests would share
-    that context's `g` (Flask-WTF caches the CSRF token there) and its session's identity map.
-    """
-
-    def open(self, *args, **kwargs):
-        token = _cv_app.set(None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
+from tests import factories
+from tests.support import REFERENCE_TABLES, IsolatedClient, post_form
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -91,14 +63,40 @@ def _wipe(app) -> None:
 
 
 @pytest.fixture
-def db(app):
-    """An app context with a clean database (reference data kept) for each test."""
-    _wipe(app)
+def db(app, request):
+    """An app context on the seeded database for each test: rolled back at the end, or wiped (marker `wipe`)."""
+    if request.node.get_closest_marker("wipe"):
+        _wipe(app)
+        with app.app_context():
+            yield _db
+            _db.session.rollback()
+            _db.session.remove()
+        _wipe(app)
+        return
     with app.app_context():
-        yield _db
-        _db.session.rollback()
+        connection = _db.engine.connect()
+        raw = connection.connection.dbapi_connection
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # pysqlite opens a transaction only before a write, so a SAVEPOINT would begin (and its RELEASE
+            # commit) the real one: take BEGIN into our own hands on this connection.
+            raw.isolation_level = None
+        outer = connection.begin()
+        if sqlite:
+            connection.exec_driver_sql("BEGIN")
+        factory = _db.session.session_factory
         _db.session.remove()
-    _wipe(app)
+        factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            factory.kw.pop("bind", None)
+            factory.kw.pop("join_transaction_mode", None)
+            outer.rollback()
+            if sqlite:
+                raw.isolation_level = ""
+            connection.close()
 
 
 @pytest.fixture
@@ -113,46 +111,10 @@ def runner(app, db):
     return app.test_cli_runner()
 
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    """The CSRF token in a rendered form."""
-    match = CSRF_RE.search(html)
-    assert match, "no csrf_token in the page"
-    return match.group(1)
-
-
-def csrf_token(client, url: str = "/login") -> str:
-    """Fetch a page with a form and return its CSRF token (valid for this client's session)."""
-    response = client.get(url)
-    return csrf_from(response.get_data(as_text=True))
-
-
-def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
-    """POST a form like a browser: with the CSRF token of the page that shows it."""
-    payload = dict(data)
-    payload["csrf_token"] = csrf_token(client, form_url or url)
-    return client.post(url, data=payload, **kwargs)
-
-
 @pytest.fixture
 def make_user(db):
-    """Factory: a user of a role (commune users in a real commune) with a known password."""
-    from app.admin.services import create_user
-
-    def make(role="commune", username=None, commune_code=None, password="Matkhau123", full_name=None):
-        if role == "commune" and commune_code is None:
-            commune_code = "11311"  # Phường Hồng Bàng
-        username = username or f"{role}{make.counter}"
-        make.counter += 1
-        user = create_user(username, role, password, commune_code, full_name or f"Cán bộ {username}")
-        _db.session.commit()
-        user.plain_password = password
-        return user
-
-    make.counter = 1
-    return make
+    """`factories.user`: a user of a role with a known password (commune users in Phường Hồng Bàng)."""
+    return factories.user
 
 
 @pytest.fixture
@@ -170,33 +132,16 @@ def login(client):
 
 @pytest.fixture
 def api_token(db):
-    """Factory: a raw API token for a user."""
-    from app.auth.services import issue_token
-
-    def make(user):
-        raw = issue_token(user)
-        _db.session.commit()
-        return {"Authorization": f"Bearer {raw}"}
-
-    return make
+    """`factories.api_headers`: the Authorization header of a fresh API token of a user."""
+    return factories.api_headers
 
 
 @pytest.fixture
 def make_activity(db):
-    """Factory: a QR-capable activity happening now (default: a fair in Phường Hồng Bàng, started an hour ago,
-    lasting 3 hours). Packages that need another kind of activity define their own `make_activity`."""
+    """A QR-capable activity happening now (`factories.activity` without a date: a planned fair in Phường Hồng
+    Bàng titled "Ngày hội BHYT", started an hour ago, lasting 3 hours)."""
 
-    def make(commune_code="11311", kind="fair", start=None, hours=3, preregistration=False, **kw):
-        start = start or utcnow() - timedelta(hours=1)
-        commune = db.session.scalar(select(Commune).where(Commune.code == commune_code)) if commune_code else None
-        activity = Activity(commune_id=commune.id if commune else None, kind=kind, title=kw.pop("title", "Ngày hội BHYT"),
-                            start_at=start, end_at=start + timedelta(hours=hours),
-                            evidence_date=local(start).date(), venue="Nhà văn hóa", status="planned",
-                            preregistration=preregistration, **kw)
-        db.session.add(activity)
-        db.session.flush()
-        svc.poster_token(activity, "")  # its QR nonce and short poster token, as create_activity gives them
-        db.session.commit()
-        return activity
+    def make(commune_code=factories.HONG_BANG, kind="fair", **columns):
+        return factories.activity(kind, commune_code=commune_code, **{"title": "Ngày hội BHYT", **columns})
 
     return make

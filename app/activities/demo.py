@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 
-from app.activities.kinds import QR_KINDS, clean_results, evidence_date
 from app.checkin.tokens import new_public_token, new_qr_nonce
+from app.domain.kinds import QR_KINDS, clean_results, evidence_date
 from app.extensions import db
 from app.formatting import TZ
 from app.models import Activity, City, Commune, User

@@ -4,8 +4,9 @@ from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Optional
 
-from app.activities.kinds import KINDS, PARTNER_TAGS, STATUS_LABELS
 from app.collation import vi_sorted
+from app.domain.kinds import KINDS, PARTNER_TAGS, STATUS_LABELS
+from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.forms import BaseForm, choices
 from app.models import Audience, Commune, Message
@@ -47,7 +48,7 @@ class ActivityForm(BaseForm):
                                          for a in db.session.scalars(select(Audience).order_by(Audience.id)))
         self.messages.choices = choices((m.id, f"{m.id}. {m.text}")
                                         for m in db.session.scalars(select(Message).order_by(Message.id)))
-        self.commune_editable = actor is not None and actor.role in ("admin", "city")
+        self.commune_editable = actor is not None and actor.role in CITY_OFFICE_ROLES
 
     def to_input(self, result_form) -> dict:
         """The form's values in the API's field names (SPEC §12), results read from `result_form`."""

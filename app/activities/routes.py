@@ -1,12 +1,10 @@
-"""Activity pages: list, calendar, detail, create/edit, mark held, cancel, copy, delete, photos, exports."""
+"""Activity pages: list, calendar, detail, create/edit, mark held, cancel, copy, delete, exports (photos: photo_routes.py)."""
 
 import calendar as pycalendar
-import os
 from datetime import date, timedelta
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -18,50 +16,30 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import params
 from app.activities import bp, services
 from app.activities.counted import counted_results, total_results
 from app.activities.forms import ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
-from app.activities.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS, STATUSES, parse_date
-from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
+from app.auth.access import can_edit_commune, get_scoped_or_404, get_writable_or_404, role_required
 from app.checkin.links import current_checkin_url
 from app.collation import vi_sorted
+from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
+from app.domain.roles import STAFF_ROLES
 from app.extensions import db
 from app.formatting import local, today_local
-from app.models import Activity, Audience, Commune, Message, Photo
+from app.models import Activity, Audience, Commune, Message
 from app.models.audit import AuditLog, record
 from app.models.types import utcnow
-from app.routing import requested_page
 
-WRITERS = ("admin", "city", "commune")
 MAX_EXPORT_ROWS = 100_000
 
 
-def _upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
-
-
-def _filters() -> dict:
-    """The list filters from the query string (invalid values are ignored), scoped by role."""
-    args = request.args
-    f = {"commune": "", "kind": "", "status": "", "from": "", "to": "", "q": (args.get("q") or "").strip()[:100]}
-    query = {"q": f["q"] or None}
-    code = (args.get("commune") or "").strip()[:10]
-    if current_user.role != "commune" and code:
-        if code == "city":
-            query["commune_id"], f["commune"] = "city", code
-        else:
-            commune_id = db.session.scalar(select(Commune.id).where(Commune.code == code))
-            if commune_id is not None:
-                query["commune_id"], f["commune"] = commune_id, code
-    if args.get("kind") in KINDS:
-        query["kind"] = f["kind"] = args["kind"]
-    if args.get("status") in STATUSES:
-        query["status"] = f["status"] = args["status"]
-    for name, key in (("from", "date_from"), ("to", "date_to")):
-        day = parse_date(args.get(name) or "")
-        if day and 2000 <= day.year <= 2100:
-            query[key], f[name] = day, day.isoformat()
-    return {"query": query, "args": {k: v for k, v in f.items() if v}, "values": f}
+def _filters(report: bool = True) -> params.ActivityFilter:
+    """The list filters from the query string, scoped by role; a refused value is left out and, on a page, flashed."""
+    found = params.activity_filter(request.args, current_user)
+    for message in found.errors.values() if report else ():
+        flash(message, "warning")
+    return found
 
 
 def _lookups() -> dict:
@@ -74,13 +52,13 @@ def _lookups() -> dict:
 def list_activities():
     """Activities with filters and pagination, in a constant number of queries (SPEC §3)."""
     filters = _filters()
-    stmt = services.filtered_activities(current_user, **filters["query"])
-    page = db.paginate(stmt, page=requested_page(), per_page=current_app.config["PER_PAGE"],
+    stmt = services.filtered_activities(current_user, **filters.query)
+    page = db.paginate(stmt, page=params.page(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=200)
     communes = []
     if current_user.role != "commune":
         communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
-    return render_template("activities/list.html", page=page, filters=filters["values"], args=filters["args"],
+    return render_template("activities/list.html", page=page, filters=filters.values, args=filters.args,
                            communes=communes, **_lookups())
 
 
@@ -98,7 +76,7 @@ def calendar():
         first = today_local().replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     filters = _filters()
-    query = dict(filters["query"], date_from=first, date_to=last)
+    query = dict(filters.query, date_from=first, date_to=last)
     rows = db.session.scalars(services.filtered_activities(current_user, **query)
                               .order_by(None).order_by(Activity.start_at, Activity.id)).all()
     by_day: dict[date, list] = {}
@@ -107,7 +85,7 @@ def calendar():
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     prev_month = (first - timedelta(days=1)).strftime("%Y-%m")
     next_month = (last + timedelta(days=1)).strftime("%Y-%m")
-    args = {k: v for k, v in filters["args"].items() if k not in ("from", "to")}
+    args = {k: v for k, v in filters.args.items() if k not in ("from", "to")}
     return render_template("activities/calendar.html", first=first, weeks=weeks, by_day=by_day, total=len(rows),
                            prev_month=prev_month, next_month=next_month, args=args, today=today_local(),
                            **_lookups())
@@ -115,9 +93,9 @@ def calendar():
 
 def _export_rows():
     """The filtered, scoped activities for an export, and the filters for the audit log."""
-    filters = _filters()
-    stmt = services.filtered_activities(current_user, **filters["query"]).limit(MAX_EXPORT_ROWS)
-    return db.session.scalars(stmt).unique().all(), filters["args"]
+    filters = _filters(report=False)
+    stmt = services.filtered_activities(current_user, **filters.query).limit(MAX_EXPORT_ROWS)
+    return db.session.scalars(stmt).unique().all(), filters.args
 
 
 @bp.route("/activities/export.xlsx")
@@ -163,7 +141,7 @@ def _form_page(form, activity, result_values, result_errors, status):
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STAFF_ROLES)
 def new_activity():
     """Record a new activity; result fields follow the kind (SPEC §3)."""
     form = ActivityForm(actor=current_user)
@@ -185,14 +163,6 @@ def new_activity():
     return _form_page(form, None, request.form, result_errors, 422)
 
 
-def _load_for_write(activity_id: int) -> Activity:
-    """An activity the current user may change (404 out of scope, 403 when not allowed)."""
-    activity = get_scoped_or_404(Activity, activity_id, current_user)
-    if not can_edit_commune(current_user, activity.commune_id):
-        abort(403)
-    return activity
-
-
 @bp.route("/activities/<int:activity_id>")
 @login_required
 def show_activity(activity_id: int):
@@ -204,7 +174,7 @@ def show_activity(activity_id: int):
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())).all()
     audiences = db.session.scalars(select(Audience).where(Audience.id.in_(activity.audiences or [0]))).all()
     messages = db.session.scalars(select(Message).where(Message.id.in_(activity.messages or [0]))).all()
-    can_edit = current_user.role in WRITERS and can_edit_commune(current_user, activity.commune_id)
+    can_edit = current_user.role in STAFF_ROLES and can_edit_commune(current_user, activity.commune_id)
     link = None
     if can_edit:
         had_nonce = bool(activity.qr_nonce)
@@ -223,10 +193,10 @@ def show_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STAFF_ROLES)
 def edit_activity(activity_id: int):
     """Edit an activity; every rule is checked again on save."""
-    activity = _load_for_write(activity_id)
+    activity = get_writable_or_404(Activity, activity_id, current_user)
     form = ActivityForm(actor=current_user)
     if request.method == "GET":
         form.commune_code.data = activity.commune.code if activity.commune else ""
@@ -262,10 +232,10 @@ def edit_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/held", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STAFF_ROLES)
 def mark_held(activity_id: int):
     """Mark an activity held with its results; the kind's required results are needed (SPEC §3)."""
-    activity = _load_for_write(activity_id)
+    activity = get_writable_or_404(Activity, activity_id, current_user)
     form = ResultsForm()
     values = {f"r-{activity.kind}-{k}": ("\n".join(v) if isinstance(v, list) else v)
               for k, v in (activity.results or {}).items()}
@@ -297,10 +267,10 @@ def mark_held(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])
-@role_required(*WRITERS)
+@role_required(*STAFF_ROLES)
 def cancel_activity(activity_id: int):
     """Cancel an activity with a reason; its data is kept."""
-    activity = _load_for_write(activity_id)
+    activity = get_writable_or_404(Activity, activity_id, current_user)
     form = CancelForm()
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn, vui lòng tải lại trang và gửi lại.", "danger")
@@ -318,10 +288,10 @@ def cancel_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/copy", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STAFF_ROLES)
 def copy_activity(activity_id: int):
     """Copy an activity to new dates as a new planned activity."""
-    activity = _load_for_write(activity_id)
+    activity = get_writable_or_404(Activity, activity_id, current_user)
     form = CopyForm()
     if request.method == "GET":
         form.start.data = local(activity.start_at).strftime("%Y-%m-%dT%H:%M")
@@ -346,97 +316,16 @@ def copy_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STAFF_ROLES)
 def delete_activity(activity_id: int):
     """Delete an activity after confirmation (GET shows the confirmation)."""
-    activity = _load_for_write(activity_id)
+    activity = get_writable_or_404(Activity, activity_id, current_user)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         title = activity.title
-        services.delete_activity(activity, current_user, utcnow(), _upload_dir())
+        services.delete_activity(activity, current_user, utcnow(), current_app.config["UPLOAD_DIR"])
         db.session.commit()
         flash(f"Đã xóa hoạt động “{title[:80]}”.", "success")
         return redirect(url_for("activities.list_activities"))
     return render_template("activities/delete.html", activity=activity, form=form, **_lookups()), (
         200 if request.method == "GET" else 422)
-
-
-@bp.route("/activities/<int:activity_id>/photos", methods=["POST"])
-@role_required(*WRITERS)
-def upload_photos(activity_id: int):
-    """Add photos (JPEG/PNG/WebP checked by content, ≤ 5 MB each, ≤ 10 per activity)."""
-    activity = _load_for_write(activity_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        flash("Phiên làm việc đã hết hạn, vui lòng tải lại trang và gửi lại.", "danger")
-        return redirect(url_for("activities.show_activity", activity_id=activity.id))
-    files = [f for f in request.files.getlist("photos") if f and f.filename]
-    if not files:
-        flash("Vui lòng chọn ít nhất một ảnh.", "warning")
-    added = 0
-    for upload in files:
-        try:
-            services.add_photo(activity, upload, current_user, _upload_dir(),
-                               current_app.config["UPLOAD_MAX_BYTES"], current_app.config["UPLOAD_MAX_FILES"])
-        except services.ActivityError as exc:
-            for message in exc.errors.values():
-                flash(message, "danger")
-        else:
-            db.session.commit()
-            added += 1
-    if added:
-        flash(f"Đã thêm {added} ảnh.", "success")
-    return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))
-
-
-def _scoped_photo(activity_id: int, photo_id: int) -> Photo:
-    """A photo of an activity the user may see (404 otherwise)."""
-    activity = get_scoped_or_404(Activity, activity_id, current_user)
-    photo = db.session.scalar(select(Photo).where(Photo.id == photo_id, Photo.activity_id == activity.id))
-    if photo is None:
-        abort(404)
-    return photo
-
-
-def _send_image(name: str, mimetype: str) -> Response:
-    """An uploaded image's bytes (≤ 5 MB, read whole: no file handle outlives the request); private caching."""
-    path = os.path.join(_upload_dir(), os.path.basename(name))
-    try:
-        with open(path, "rb") as fh:
-            body = fh.read()
-    except FileNotFoundError:
-        abort(404)
-    response = Response(body, mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>")
-@login_required
-def photo_file(activity_id: int, photo_id: int):
-    """A photo, only through this scoped route."""
-    photo = _scoped_photo(activity_id, photo_id)
-    return _send_image(photo.stored_name, photo.content_type)
-
-
-@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/thumb")
-@login_required
-def photo_thumb(activity_id: int, photo_id: int):
-    """A photo's thumbnail, only through this scoped route."""
-    photo = _scoped_photo(activity_id, photo_id)
-    return _send_image(photo.thumb_name, "image/jpeg")
-
-
-@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/delete", methods=["POST"])
-@role_required(*WRITERS)
-def delete_photo(activity_id: int, photo_id: int):
-    """Delete one photo."""
-    _load_for_write(activity_id)
-    photo = _scoped_photo(activity_id, photo_id)
-    if ConfirmForm().validate_on_submit():
-        services.delete_photo(photo, current_user, _upload_dir())
-        db.session.commit()
-        flash("Đã xóa ảnh.", "success")
-    return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))
-

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
-
-from app.admin import jobs, routes  # noqa: E402,F401

@@ -6,7 +6,9 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
+from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
+from app.models import Campaign
 
 
 def role_required(*roles: str):
@@ -57,6 +59,14 @@ def get_scoped_or_404(model, ident, user):
     return first_scoped_or_404(select(model).where(model.id == ident), model, user)
 
 
+def get_writable_or_404(model, ident, user):
+    """A commune-owned row by primary key that `user` may change: 404 out of scope, 403 when they may only read it."""
+    obj = get_scoped_or_404(model, ident, user)
+    if not can_edit_commune(user, obj.commune_id):
+        abort(403)
+    return obj
+
+
 def first_scoped_or_404(stmt: Select, model, user):
     """The first row of a scoped SELECT, or 404 (out of scope looks exactly like missing)."""
     obj = db.session.scalars(scope(stmt, model, user)).first()
@@ -69,11 +79,21 @@ def can_edit_unit(user, commune_id: int | None, agency_id: int | None = None) ->
     """Whether `user` may write data owned by a commune, an agency, or (both None) the city level."""
     if user.role == "agency":
         return agency_id is not None and commune_id is None and agency_id == user.agency_id
-    return agency_id is None and can_edit_commune(user, commune_id) or user.role in ("admin", "city")
+    return agency_id is None and can_edit_commune(user, commune_id) or user.role in CITY_OFFICE_ROLES
 
 
 def can_edit_commune(user, commune_id: int | None) -> bool:
     """Whether `user` may write data owned by `commune_id` (None = city level)."""
-    if user.role in ("admin", "city"):
+    if user.role in CITY_OFFICE_ROLES:
         return True
     return user.role == "commune" and commune_id is not None and commune_id == user.commune_id
+
+
+def sees_drafts(user) -> bool:
+    """Whether a user sees draft campaigns (the city office); communes and viewers see published ones only."""
+    return user is not None and getattr(user, "role", None) in CITY_OFFICE_ROLES
+
+
+def visible(stmt, user):
+    """Narrow a SELECT of campaigns to what the user may see (SPEC §18: communes see published campaigns only)."""
+    return stmt if sees_drafts(user) else stmt.where(Campaign.state == "published")

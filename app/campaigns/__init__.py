@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__)
-
-from app.campaigns import editor, routes  # noqa: E402,F401

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
+from app.formatting import fmt_date
 
 campaigns_group = AppGroup("campaigns", help="Manage campaigns: copy one by whole years, create the May one, publish.")
 
@@ -15,7 +16,7 @@ STATE_WORDS = {"draft": "bản nháp — chưa công bố cho cấp xã", "publi
 def _created(campaign) -> None:
     """Commit and say what was made."""
     db.session.commit()
-    click.echo(f"Created {campaign.slug}: {campaign.name}, {campaign.start:%d/%m/%Y} – {campaign.end:%d/%m/%Y} "
+    click.echo(f"Created {campaign.slug}: {campaign.name}, {fmt_date(campaign.start)} – {fmt_date(campaign.end)} "
                f"({STATE_WORDS[campaign.state]}).")
 
 

@@ -15,11 +15,12 @@ from app.campaigns.forms import (
     NewDutyForm,
     RequirementForm,
 )
-from app.campaigns.routes import EDIT_ROLES, _campaign_or_404
+from app.campaigns.lookup import campaign_or_404 as _campaign_or_404
 from app.campaigns.routine import CampaignError, copy_campaign, create_from_template, publish_campaign
 from app.compliance.templates import city_templates
+from app.domain.roles import ADMIN_ROLES
 from app.extensions import db
-from app.formatting import today_local
+from app.formatting import fmt_date, today_local
 from app.forms import choices
 from app.models import Campaign, CityRequirement, Duty, Message
 from app.models.types import utcnow
@@ -60,7 +61,7 @@ def _create(form, make, **forms):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def new_campaign():
     """Create a campaign from one of the city's templates for a year, or (second form) copy a past one."""
     if request.method == "GET":
@@ -72,7 +73,7 @@ def new_campaign():
 
 
 @bp.route("/copy", methods=["POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def copy():
     """Copy a past campaign with every date moved by whole years (a draft unless published at once)."""
     _, form = _creation_forms(copy_form=CopyCampaignForm())
@@ -82,7 +83,7 @@ def copy():
 
 
 @bp.route("/<slug>/publish", methods=["POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def publish(slug: str):
     """Publish a draft: the communes see it, its duties count for them and are reminded."""
     campaign = _campaign_or_404(slug)
@@ -108,7 +109,7 @@ def _requirement_or_404(campaign: Campaign, key: str) -> CityRequirement:
 
 
 @bp.route("/<slug>/duties/new", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def new_duty(slug: str):
     """Add a duty every commune must meet: text, evidence, kinds, minimum count, window, hint."""
     campaign = _campaign_or_404(slug)
@@ -126,7 +127,7 @@ def new_duty(slug: str):
 
 
 @bp.route("/<slug>/requirements/new", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def new_requirement(slug: str):
     """Add a city-level requirement: label, kinds, minimum count city-wide, window."""
     campaign = _campaign_or_404(slug)
@@ -155,7 +156,7 @@ def _act(campaign: Campaign, obj, action: str, name: str):
         editing.move(obj, campaign, -1 if action == "up" else 1, current_user.id)
     elif action in ("retire", "restore"):
         editing.retire(obj, campaign, current_user.id, today, restore=action == "restore")
-        flash(f"Đã cho {name} thôi áp dụng từ ngày {today:%d/%m/%Y}; trạng thái các ngày trước giữ nguyên."
+        flash(f"Đã cho {name} thôi áp dụng từ ngày {fmt_date(today)}; trạng thái các ngày trước giữ nguyên."
               if action == "retire" else f"Đã áp dụng lại {name}.", "success")
     else:
         try:
@@ -170,7 +171,7 @@ def _act(campaign: Campaign, obj, action: str, name: str):
 
 
 @bp.route("/<slug>/duties/<int:no>/<action>", methods=["POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def duty_action(slug: str, no: int, action: str):
     """Move a duty up or down, retire it from today, bring it back, or remove it (only without evidence)."""
     campaign = _campaign_or_404(slug)
@@ -178,7 +179,7 @@ def duty_action(slug: str, no: int, action: str):
 
 
 @bp.route("/<slug>/requirements/<key>/<action>", methods=["POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def requirement_action(slug: str, key: str, action: str):
     """Move a city requirement, retire it from today, bring it back, or remove it (only if nothing counts)."""
     campaign = _campaign_or_404(slug)
@@ -186,7 +187,7 @@ def requirement_action(slug: str, key: str, action: str):
 
 
 @bp.route("/<slug>/messages", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def messages(slug: str):
     """Choose the campaign's official messages (the 19 of SPEC §8 by default) and add new ones."""
     campaign = _campaign_or_404(slug)

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.activities.kinds import KINDS
+from app.domain.kinds import KINDS
 from app.formatting import today_local
 from app.forms import BaseForm, choices
 

@@ -6,8 +6,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.activities.kinds import KINDS
-from app.auth.access import first_scoped_or_404, role_required, scope
+from app import params
+from app.auth.access import first_scoped_or_404, role_required, scope, visible
 from app.campaigns import bp, exports
 from app.campaigns.forms import (
     CampaignForm,
@@ -16,11 +16,10 @@ from app.campaigns.forms import (
     RequirementForm,
     SubmitReportForm,
 )
-from app.campaigns.routine import visible
+from app.campaigns.lookup import campaign_or_404 as _campaign_or_404
 from app.campaigns.services import (
     SubmissionExists,
     current_submission,
-    load_matrix,
     select_rows,
     submit_report,
     unlock_submission,
@@ -28,35 +27,27 @@ from app.campaigns.services import (
     update_duty,
     update_requirement,
 )
-from app.compliance.engine import STATUS_LABELS_VI, STATUSES
+from app.compliance.display import compliance_words
+from app.compliance.engine import STATUSES
+from app.compliance.loader import load_matrix
+from app.domain.kinds import KINDS
+from app.domain.roles import ADMIN_ROLES, CITY_OFFICE_ROLES, STAFF_ROLES
 from app.extensions import db
-from app.formatting import today_local
+from app.formatting import fmt_date, today_local
 from app.models import Activity, Campaign, CityRequirement, Commune, Duty, ReportSubmission
 from app.models.audit import record
 from app.models.types import utcnow
-from app.status_icons import STATUS_ICONS  # noqa: F401 — also read by the dashboard
 
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
-EDIT_ROLES = ("admin",)
-
-
-def _campaign_or_404(slug: str) -> Campaign:
-    """The campaign if the user may see it (a draft is the city office's alone), else 404."""
-    campaign = db.session.scalar(visible(select(Campaign).where(Campaign.slug == slug[:64]), current_user))
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _as_of() -> date:
-    """`?as_of=YYYY-MM-DD`, or today in Asia/Ho_Chi_Minh (a bad value is reported and ignored)."""
-    raw = request.args.get("as_of", "")
-    if raw:
-        try:
-            return date.fromisoformat(raw[:10])
-        except ValueError:
-            flash("Ngày xem không hợp lệ, đang hiển thị tình hình hôm nay.", "warning")
-    return today_local()
+    """`?as_of=` (dd/mm/yyyy or ISO), or today in Asia/Ho_Chi_Minh (a bad value is reported and ignored)."""
+    try:
+        return params.as_of(request.args.get("as_of"), today_local())
+    except params.ParamError:
+        flash("Ngày xem không hợp lệ, đang hiển thị tình hình hôm nay.", "warning")
+        return today_local()
 
 
 def _visible_codes() -> set[str] | None:
@@ -85,8 +76,7 @@ def _filters() -> dict:
 
 
 def _template_globals() -> dict:
-    return {"status_labels": STATUS_LABELS_VI, "status_icons": STATUS_ICONS, "statuses": STATUSES,
-            "kind_labels": KIND_LABELS, "activity_kinds": KINDS}
+    return {**compliance_words(), "kind_labels": KIND_LABELS, "activity_kinds": KINDS}
 
 
 @bp.route("/")
@@ -186,7 +176,7 @@ def commune(slug: str, code: str):
 
 
 @bp.route("/<slug>/communes/<code>/submit", methods=["POST"])
-@role_required("commune", "admin", "city")
+@role_required(*STAFF_ROLES)
 def submit(slug: str, code: str):
     """"Nộp báo cáo": the commune's campaign report, submitted online today (Appendix II, duty 9)."""
     campaign = _campaign_or_404(slug)
@@ -196,18 +186,18 @@ def submit(slug: str, code: str):
         try:
             submission = submit_report(campaign, unit, current_user, utcnow(), note=form.note.data or "")
         except SubmissionExists as exc:
-            flash(f"Đơn vị đã nộp báo cáo ngày {exc.submission.submitted_on:%d/%m/%Y}; "
+            flash(f"Đơn vị đã nộp báo cáo ngày {fmt_date(exc.submission.submitted_on)}; "
                   "cần BHXH thành phố mở khóa để nộp lại.", "warning")
         else:
             db.session.commit()
-            flash(f"Đã nộp báo cáo ngày {submission.submitted_on:%d/%m/%Y}.", "success")
+            flash(f"Đã nộp báo cáo ngày {fmt_date(submission.submitted_on)}.", "success")
     else:
         flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
     return redirect(url_for("campaigns.commune", slug=campaign.slug, code=unit.code))
 
 
 @bp.route("/<slug>/communes/<code>/paper", methods=["POST"])
-@role_required("admin", "city")
+@role_required(*CITY_OFFICE_ROLES)
 def record_paper(slug: str, code: str):
     """Record a report the city office received on paper, with its date of receipt."""
     campaign = _campaign_or_404(slug)
@@ -219,10 +209,10 @@ def record_paper(slug: str, code: str):
                           source="paper", note=form.note.data or "")
         except SubmissionExists as exc:
             form.submitted_on.errors.append(
-                f"Đơn vị đã có báo cáo ngày {exc.submission.submitted_on:%d/%m/%Y}; mở khóa trước khi ghi nhận lại.")
+                f"Đơn vị đã có báo cáo ngày {fmt_date(exc.submission.submitted_on)}; mở khóa trước khi ghi nhận lại.")
         else:
             db.session.commit()
-            flash(f"Đã ghi nhận báo cáo giấy ngày {form.submitted_on.data:%d/%m/%Y}.", "success")
+            flash(f"Đã ghi nhận báo cáo giấy ngày {fmt_date(form.submitted_on.data)}.", "success")
             return redirect(url_for("campaigns.commune", slug=campaign.slug, code=unit.code))
     for errors in form.errors.values():
         for e in errors:
@@ -231,7 +221,7 @@ def record_paper(slug: str, code: str):
 
 
 @bp.route("/<slug>/communes/<code>/unlock", methods=["POST"])
-@role_required("admin")
+@role_required(*ADMIN_ROLES)
 def unlock(slug: str, code: str):
     """Unlock the commune's report: it no longer counts and the commune can submit again (admin)."""
     campaign = _campaign_or_404(slug)
@@ -246,7 +236,7 @@ def unlock(slug: str, code: str):
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def edit_campaign(slug: str):
     """Edit a campaign's name and period; lists its duties and city requirements to edit."""
     campaign = _campaign_or_404(slug)
@@ -261,7 +251,7 @@ def edit_campaign(slug: str):
 
 
 @bp.route("/<slug>/duties/<int:no>", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def edit_duty(slug: str, no: int):
     """Edit one duty: text, kinds, minimum count, window, hint (the city office's choice, SPEC §4)."""
     campaign = _campaign_or_404(slug)
@@ -281,7 +271,7 @@ def edit_duty(slug: str, no: int):
 
 
 @bp.route("/<slug>/requirements/<key>", methods=["GET", "POST"])
-@role_required(*EDIT_ROLES)
+@role_required(*ADMIN_ROLES)
 def edit_requirement(slug: str, key: str):
     """Edit one city-level requirement: label, kinds, minimum count, window."""
     campaign = _campaign_or_404(slug)

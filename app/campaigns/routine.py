@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.access import sees_drafts, visible  # noqa: F401 — also imported from here by app/api
 from app.compliance.engine import CampaignSpec
 from app.compliance.templates import MAY_TEMPLATE, shipped_campaigns, template, template_messages
 from app.compliance.yearly import shift_text_years, shift_years
@@ -19,7 +20,6 @@ from app.models.audit import record
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_YEARS = 10
-CITY_OFFICE_ROLES = ("admin", "city")  # who sees drafts
 
 
 class CampaignError(ValueError):
@@ -29,16 +29,6 @@ class CampaignError(ValueError):
     def __init__(self, field: str, message: str, code: str = "invalid"):
         super().__init__(message)
         self.field, self.message, self.code = field, message, code
-
-
-def sees_drafts(user) -> bool:
-    """Whether a user sees draft campaigns (the city office); communes and viewers see published ones only."""
-    return user is not None and getattr(user, "role", None) in CITY_OFFICE_ROLES
-
-
-def visible(stmt, user):
-    """Narrow a SELECT of campaigns to what the user may see (SPEC §18: communes see published campaigns only)."""
-    return stmt if sees_drafts(user) else stmt.where(Campaign.state == "published")
 
 
 def check_slug(slug: str) -> str:

@@ -11,11 +11,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.collation import vi_key
 from app.compliance import loader
-from app.compliance.engine import Matrix, evaluate
+from app.compliance.engine import Matrix
+from app.compliance.loader import load_matrix  # noqa: F401 — still imported from here by app/api (house-checkin)
 from app.extensions import db
 from app.formatting import TZ
 from app.models import Campaign, CityRequirement, Commune, Duty, ReportSubmission
 from app.models.audit import record
+from app.reports.services import freeze_commune_report
 
 
 class SubmissionExists(Exception):
@@ -41,18 +43,6 @@ def active_campaign_slugs(as_of: date) -> list[str]:
     ).all()
     return [slug for slug, start, end, last in rows
             if start - timedelta(days=45) <= as_of <= max(end, last or end) + timedelta(days=1)]
-
-
-def load_matrix(slug: str, as_of: date) -> Matrix:
-    """The commune × duty matrix of a campaign as of a date (one engine for every caller); LookupError if unknown."""
-    campaign = loader.load_campaign(slug)
-    if campaign is None:
-        raise LookupError(slug)
-    spec = loader.campaign_spec(campaign, as_of)
-    communes, code_by_id = loader.load_communes()
-    activities = loader.load_activities(spec, as_of, code_by_id)
-    submissions = loader.load_submissions(campaign.id, as_of)
-    return evaluate(spec, communes, activities, submissions, as_of)
 
 
 def matrix_as_dict(matrix: Matrix, codes: set[str] | None = None) -> dict:
@@ -117,9 +107,8 @@ def submit_report(campaign: Campaign, commune: Commune, actor, now: datetime, su
     record(actor.id if actor else None, "submit_report", "report_submission", submission.id,
            campaign=campaign.slug, commune=commune.code, submitted_on=submission.submitted_on.isoformat(),
            source=source)
-    from app.reports.services import freeze_commune_report
-
-    freeze_commune_report(submission, submission.submitted_on)
+    matrix = loader.load_matrix(campaign.slug, submission.submitted_on)
+    freeze_commune_report(submission, matrix, submission.submitted_on)
     db.session.flush()
     return submission
 

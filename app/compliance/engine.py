@@ -239,12 +239,12 @@ class Matrix:
 def evaluate(campaign: CampaignSpec, communes: Iterable[CommuneFact], activities: Iterable[ActivityFact],
              submissions: Iterable[SubmissionFact], as_of: date) -> Matrix:
     """Judge every commune × duty of a campaign as of a date (SPEC §4.3)."""
-    with _collector_paused():
+    with collector_paused():
         return _evaluate(campaign, communes, activities, submissions, as_of)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while the matrix is built.
 
     Evaluation allocates tens of thousands of acyclic objects (cells, id

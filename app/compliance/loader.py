@@ -1,28 +1,84 @@
-"""DB → engine dataclasses in a constant number of queries (never one per commune or cell).
+"""DB → engine dataclasses in a constant number of queries (never one per commune or cell): the one entry point.
 
-Only the columns the engine reads are selected, and only activities whose kind and
-date could matter to one of the campaign's duties or city requirements.
+`load_facts` reads what the engine needs for a campaign as of a date, `load_matrix` evaluates it; every caller
+(campaign pages and API, reports, dashboards, reminders, CLI) goes through them. Only the columns the engine
+reads are selected, and only activities whose kind and date could matter to one of the campaign's duties or
+city requirements.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, and_, or_, select, type_coerce
+from sqlalchemy import String, select, type_coerce, union_all
 from sqlalchemy.orm import selectinload
 
 from app.compliance.engine import (
-    ACTIVITY_HELD,
-    ACTIVITY_PLANNED,
     ActivityFact,
     CampaignSpec,
     CityRequirementSpec,
     CommuneFact,
     DutySpec,
+    Matrix,
     SubmissionFact,
+    collector_paused,
+    evaluate,
 )
 from app.compliance.yearly import in_force
 from app.extensions import db
 from app.models import Activity, Campaign, Commune, ReportSubmission
+
+CANCELLED = "cancelled"  # the one status of SPEC §3 that is never evidence (app.domain.kinds.STATUSES)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the engine reads for one campaign as of a date, and the campaign row it came from."""
+
+    campaign: Campaign
+    spec: CampaignSpec
+    communes: list[CommuneFact]
+    activities: list[ActivityFact]
+    submissions: list[SubmissionFact]
+    as_of: date
+
+    def evaluate(self) -> Matrix:
+        """The commune × duty matrix of these facts (SPEC §4)."""
+        return evaluate(self.spec, self.communes, self.activities, self.submissions, self.as_of)
+
+
+def load_facts(slug: str, as_of: date) -> Facts:
+    """The campaign's facts as of a date, in a constant number of queries; LookupError if the campaign is unknown.
+
+    Tens of thousands of rows and facts at national scale: the cyclic collector is paused meanwhile, or its
+    passes over every young object (and a full one over the whole heap) take a third of the load
+    (bench/compliance.py); the rows and facts hold no cycles.
+    """
+    with collector_paused():
+        campaign = load_campaign(slug)
+        if campaign is None:
+            raise LookupError(slug)
+        spec = campaign_spec(campaign, as_of)
+        communes, code_by_id = load_communes()
+        activities = load_activities(spec, as_of, code_by_id)
+        return Facts(campaign, spec, communes, activities, load_submissions(campaign.id, as_of), as_of)
+
+
+def load_matrix(slug: str, as_of: date) -> Matrix:
+    """The commune × duty matrix of a campaign as of a date (one engine for every caller); LookupError if unknown."""
+    with collector_paused():  # one pause over the load and the evaluation
+        return load_facts(slug, as_of).evaluate()
+
+
+def nearest_campaign_slug(campaigns: list[Campaign], today: date) -> str | None:
+    """The active campaign nearest to today (running ones first), else the nearest of all; None when there is none."""
+    def distance(c):
+        return 0 if c.start <= today <= c.end else min(abs((c.start - today).days), abs((today - c.end).days))
+
+    active = [c for c in campaigns if c.active] or campaigns
+    if not active:
+        return None
+    return min(active, key=lambda c: (distance(c), c.start)).slug
 
 
 def load_campaign(slug: str) -> Campaign | None:
@@ -80,39 +136,45 @@ def kind_spans(spec: CampaignSpec, as_of: date) -> dict[tuple[date | None, date 
 
 def load_communes() -> tuple[list[CommuneFact], dict[int, str]]:
     """The commune-level units by code, and their codes by id (one query)."""
-    rows = db.session.execute(select(Commune.id, Commune.code, Commune.name, Commune.kind)
-                              .order_by(Commune.code)).all()
+    rows = _rows(select(Commune.id, Commune.code, Commune.name, Commune.kind).order_by(Commune.code))
     return [CommuneFact(code, name, kind) for _, code, name, kind in rows], {id_: code for id_, code, _, _ in rows}
 
 
 def load_activities(spec: CampaignSpec, as_of: date, code_by_id: dict[int, str] | None = None) -> list[ActivityFact]:
     """Held or planned activities of the kinds and dates that can matter, in one query.
 
-    Commune ids become codes through `code_by_id` (the communes are read anyway), which spares a join.
+    The query reads only the index ix_activities_kind_date (kind, date, status, commune, id), a range per span of
+    dates, never the table. Commune ids become codes through `code_by_id` (the communes are read anyway).
     """
-    conditions = []
+    columns = (Activity.id, Activity.commune_id, Activity.kind, Activity.status,
+               type_coerce(Activity.evidence_date, String))
+    # One SELECT per span of dates, glued by UNION ALL (a kind belongs to one span only): each is a range of the
+    # index, where one WHERE with an OR of the spans makes SQLite scan every held or planned row instead. "Held or
+    # planned" is written "not cancelled" (the three statuses of SPEC §3), which no index can serve: an IN would
+    # make SQLite prefer the index on status, 90 % of the table.
+    parts = []
     for (lo, hi), kinds in kind_spans(spec, as_of).items():
-        clause = [Activity.kind.in_(sorted(kinds))]
+        part = select(*columns).where(Activity.kind.in_(sorted(kinds)), Activity.status != CANCELLED)
         if lo is not None:
-            clause.append(Activity.evidence_date >= lo)
+            part = part.where(Activity.evidence_date >= lo)
         if hi is not None:
-            clause.append(Activity.evidence_date <= hi)
-        conditions.append(and_(*clause))
-    if not conditions:
+            part = part.where(Activity.evidence_date <= hi)
+        parts.append(part)
+    if not parts:
         return []
     if code_by_id is None:
-        code_by_id = dict(db.session.execute(select(Commune.id, Commune.code)))
+        code_by_id = dict(_rows(select(Commune.id, Commune.code)))
     # The date comes back as the driver gives it (SQLite: 'YYYY-MM-DD' text, parsed by the C fromisoformat,
     # several times faster than SQLAlchemy's per-row Date processing; PostgreSQL: already a date).
-    stmt = (
-        select(Activity.id, Activity.commune_id, Activity.kind, Activity.status,
-               type_coerce(Activity.evidence_date, String))
-        .where(Activity.status.in_((ACTIVITY_HELD, ACTIVITY_PLANNED)), or_(*conditions))
-    )
-    get, parse = code_by_id.get, date.fromisoformat
-    return [ActivityFact(id_, get(cid) if cid is not None else None, kind, status,
-                         when if isinstance(when, date) else parse(when))
-            for id_, cid, kind, status, when in db.session.execute(stmt)]
+    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    rows = _rows(stmt)
+    if not rows:
+        return []
+    get, fact = {**code_by_id, None: None}.get, ActivityFact  # commune_id None: a city-level activity
+    if isinstance(rows[0][4], str):
+        parse = date.fromisoformat
+        return [fact(id_, get(cid), kind, status, parse(when)) for id_, cid, kind, status, when in rows]
+    return [fact(id_, get(cid), kind, status, when) for id_, cid, kind, status, when in rows]
 
 
 def load_submissions(campaign_id: int, as_of: date) -> list[SubmissionFact]:
@@ -126,4 +188,9 @@ def load_submissions(campaign_id: int, as_of: date) -> list[SubmissionFact]:
             ReportSubmission.submitted_on <= as_of,
         )
     )
-    return [SubmissionFact(*row) for row in db.session.execute(stmt)]
+    return [SubmissionFact(*row) for row in _rows(stmt)]
+
+
+def _rows(stmt) -> list:
+    """A Core SELECT run on the session's connection: plain rows, without the ORM's row loading on top."""
+    return db.session.connection().execute(stmt).all()

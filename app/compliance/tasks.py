@@ -20,8 +20,8 @@ from app.compliance.engine import (
     COMPLETED_STATUSES,
     TASK_STATUSES,
     UPCOMING,
-    _collector_paused,
     _sorted,
+    collector_paused,
     judge,
 )
 from app.compliance.schedules import Period, Schedule, periods
@@ -185,7 +185,7 @@ def evaluate_tasks(tasks: Iterable[TaskSpec], commune_codes: Iterable[str],
                    submissions: Iterable[TaskSubmissionFact], activities: Iterable[UnitActivityFact],
                    as_of: date, first_year: int, last_year: int, year: int | None = None) -> Register:
     """Judge every instance of every task as of a date (SPEC §14); `year` keeps the periods touching it."""
-    with _collector_paused():
+    with collector_paused():
         return _evaluate_tasks(tasks, tuple(commune_codes), submissions, activities, as_of, first_year,
                                last_year, year)
 

@@ -5,8 +5,9 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.activities.totals import TOTAL_FIELDS
 from app.compliance.engine import STATUS_LABELS_VI, STATUSES
-from app.dashboard.services import TOTAL_FIELDS, CampaignDashboard
+from app.dashboard.services import CampaignDashboard
 
 TOTAL_HEADS = ("Đã tổ chức", "Kế hoạch", "Đã hủy", "Người tham dự", "Lượt tư vấn", "BHYT mới", "BHXH tự nguyện mới")
 

@@ -5,28 +5,28 @@ from io import BytesIO
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app.activities.kinds import parse_date
-from app.auth.access import role_required
-from app.campaigns.routes import STATUS_ICONS
-from app.campaigns.routine import sees_drafts
-from app.compliance.engine import STATUS_LABELS_VI, STATUSES
+from app import params
+from app.auth.access import role_required, sees_drafts
+from app.compliance.display import compliance_words
+from app.compliance.loader import nearest_campaign_slug
 from app.dashboard import bp
 from app.dashboard.forms import ActualForm
 from app.dashboard.services import (
     campaign_dashboard,
     commune_next_deadline,
-    default_campaign_slug,
     has_targets,
     list_campaigns,
     record_actual,
     targets_table,
 )
+from app.domain.roles import CITY_OFFICE_ROLES, CITY_READER_ROLES
 from app.extensions import db
 from app.formatting import fmt_date, today_local
 
-CITY_ROLES = ("admin", "city", "viewer")
 BAD_DATE = "Ngày xem số liệu không hợp lệ (định dạng dd/mm/yyyy); đang hiển thị số liệu hôm nay."
 BAD_CAMPAIGN = "Không tìm thấy chiến dịch đã chọn; đang hiển thị chiến dịch gần nhất."
+
+bp.context_processor(compliance_words)
 
 
 def _selection():
@@ -35,20 +35,15 @@ def _selection():
     campaigns = [c for c in list_campaigns() if sees_drafts(current_user) or c.published]
     today = today_local()
     errors = {}
-    raw_date = (request.args.get("as_of") or "").strip()[:20]
-    as_of = parse_date(raw_date) if raw_date else today
-    if as_of is None or not 2000 <= as_of.year <= 2100:
+    try:
+        as_of = params.as_of(request.args.get("as_of"), today)
+    except params.ParamError:
         errors["as_of"], as_of = BAD_DATE, today
     slug = (request.args.get("campaign") or "").strip()[:64]
     if slug and slug not in {c.slug for c in campaigns}:
         errors["campaign"], slug = BAD_CAMPAIGN, ""
-    slug = slug or default_campaign_slug(campaigns, today)
+    slug = slug or nearest_campaign_slug(campaigns, today)
     return campaigns, slug, as_of, errors
-
-
-@bp.context_processor
-def _status_words():
-    return {"status_labels": STATUS_LABELS_VI, "status_icons": STATUS_ICONS, "statuses": STATUSES}
 
 
 @bp.route("/dashboard")
@@ -57,7 +52,7 @@ def city():
     """City dashboard (SPEC §4): KPIs, duties by status, city requirements, totals, timeline, trend, laggards."""
     if current_user.role == "commune":
         return redirect(url_for("dashboard.commune", **request.args))
-    if current_user.role not in CITY_ROLES:
+    if current_user.role not in CITY_READER_ROLES:
         abort(403)
     campaigns, slug, as_of, errors = _selection()
     if slug is None:
@@ -99,7 +94,7 @@ def commune():
 
 
 @bp.route("/dashboard.xlsx")
-@role_required(*CITY_ROLES)
+@role_required(*CITY_READER_ROLES)
 def city_xlsx():
     """The city dashboard's numbers as Excel: one sheet per chart and table, same selection as the page."""
     from app.dashboard.exports import dashboard_workbook
@@ -117,14 +112,14 @@ def city_xlsx():
 
 
 @bp.route("/targets", methods=["GET", "POST"])
-@role_required("admin", "city", "viewer")
+@role_required(*CITY_READER_ROLES)
 def targets():
     """Targets 2026–2030 against recorded actuals; the city office records actual figures (SPEC §9)."""
     form = ActualForm()
     if request.method == "GET":
         today = today_local()
         form.year.data, form.month.data = today.year, today.month
-    can_record = current_user.role in ("admin", "city")
+    can_record = current_user.role in CITY_OFFICE_ROLES
     if request.method == "POST":
         if not can_record:
             return render_template("errors/error.html", status=403,
@@ -142,7 +137,7 @@ def targets():
 
 
 @bp.route("/targets.xlsx")
-@role_required("admin", "city", "viewer")
+@role_required(*CITY_READER_ROLES)
 def targets_xlsx():
     """The targets table as an Excel file."""
     from openpyxl import Workbook

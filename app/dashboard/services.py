@@ -1,25 +1,24 @@
-"""Queries behind the dashboards: campaign completion (SPEC §4), activity totals, targets against actuals (§9).
+"""Queries behind the dashboards: campaign completion (SPEC §4), targets against actuals (§9).
 
 Every dashboard is built in a constant number of SQL queries, whatever the number of communes or
-activities: the compliance loader once, then GROUP BY aggregates; the trend is counted in memory.
+activities: the compliance loader once, then the activities' GROUP BY aggregate; the trend is counted in memory.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, case, extract, func, select
+from sqlalchemy import extract, func, select
 
 from app import data
 from app.activities.counted import counted_column
-from app.activities.kinds import KINDS
+from app.activities.totals import TOTAL_FIELDS, activity_totals
 from app.compliance import loader
-from app.compliance.engine import Matrix, evaluate
+from app.compliance.engine import Matrix
 from app.compliance.trend import completion_by_day
+from app.domain.kinds import KINDS
 from app.extensions import db
 from app.models import Activity, Campaign, ComplianceSnapshot, Target, TargetActual
 from app.models.audit import record
-
-TOTAL_FIELDS = ("held", "planned", "cancelled", "attendees", "consultations", "new_bhyt", "new_bhxh")
 
 
 def targets_table() -> list[dict]:
@@ -102,56 +101,6 @@ def actuals_history(metric: str) -> list[tuple[int, int, float]]:
 
 
 
-# --- Activity totals: ONE aggregate, shared by the dashboards and the period report (SPEC §6.6) ---------------
-
-
-def _held_sum(per_activity):
-    """SUM of a per-activity number over held activities only (only held activities are evidence, SPEC §3)."""
-    return func.coalesce(func.sum(case((Activity.status == "held", per_activity), else_=0)), 0)
-
-
-def attendance_totals():
-    """The attendees column of the aggregate (SPEC §3): extra_attendees + check-ins of each held activity."""
-    from app.models import CheckIn
-
-    checkins = (select(func.count(CheckIn.id)).where(CheckIn.activity_id == Activity.id)
-                .correlate(Activity).scalar_subquery())
-    per_activity = func.coalesce(Activity.results["extra_attendees"].as_integer(), 0) + checkins
-    return _held_sum(per_activity)
-
-
-def _result_total(key: str):
-    """SUM of one whole-number result over held activities, its counted part included (app/activities/counted.py)."""
-    return _held_sum(func.coalesce(Activity.results[key].as_integer(), 0) + counted_column(key))
-
-
-def _status_count(status: str):
-    """How many activities of the group have this status."""
-    return func.coalesce(func.sum(case((Activity.status == status, 1), else_=0)), 0).cast(Integer)
-
-
-GROUP_KEYS = {"kind": Activity.kind, "commune": Activity.commune_id, "day": Activity.evidence_date}
-
-
-def activity_totals(start: date, end: date, by: str | tuple[str, ...] = "kind", commune_id: int | None = None,
-                    session=None) -> dict[object, dict[str, int]]:
-    """Activities (held / planned / cancelled) and results of held ones grouped by kind, commune id or day (or a
-    tuple of them), for evidence dates in [start, end], optionally of one commune: one GROUP BY query."""
-    session = session or db.session
-    names = (by,) if isinstance(by, str) else tuple(by)
-    keys = [GROUP_KEYS[name] for name in names]
-    columns = [_status_count("held"), _status_count("planned"), _status_count("cancelled"), attendance_totals(),
-               _result_total("consultations"), _result_total("new_bhyt"), _result_total("new_bhxh")]
-    stmt = select(*keys, *columns).where(Activity.evidence_date >= start, Activity.evidence_date <= end)
-    if commune_id is not None:
-        stmt = stmt.where(Activity.commune_id == commune_id)
-    out = {}
-    for row in session.execute(stmt.group_by(*keys)).all():
-        key = row[0] if len(keys) == 1 else tuple(row[:len(keys)])
-        out[key] = dict(zip(TOTAL_FIELDS, (int(v or 0) for v in row[len(keys):]), strict=True))
-    return out
-
-
 def kind_rows(totals: dict[str, dict[str, int]]) -> tuple[list[dict], dict[str, int]]:
     """Totals by kind in the order of SPEC §3 (kinds with nothing left out), and their sum."""
     rows = [{"kind": k, "label": KINDS[k].label, **totals[k]} for k in KINDS if k in totals]
@@ -165,17 +114,6 @@ def kind_rows(totals: dict[str, dict[str, int]]) -> tuple[list[dict], dict[str, 
 def list_campaigns() -> list[Campaign]:
     """Every campaign, newest period first (one query)."""
     return list(db.session.scalars(select(Campaign).order_by(Campaign.start.desc())))
-
-
-def default_campaign_slug(campaigns: list[Campaign], today: date) -> str | None:
-    """The active campaign nearest to today (running ones first), else the nearest of all; None when there is none."""
-    def distance(c):
-        return 0 if c.start <= today <= c.end else min(abs((c.start - today).days), abs((today - c.end).days))
-
-    active = [c for c in campaigns if c.active] or campaigns
-    if not active:
-        return None
-    return min(active, key=lambda c: (distance(c), c.start)).slug
 
 
 @dataclass(frozen=True)
@@ -228,14 +166,8 @@ class CampaignDashboard:
 def campaign_dashboard(slug: str, as_of: date, commune_id: int | None = None, trend: bool = True) -> CampaignDashboard:
     """The matrix, totals by kind, daily timeline and completion trend of a campaign as of a date, in a
     constant number of queries; LookupError if the campaign is unknown. `commune_id` narrows the totals."""
-    campaign = loader.load_campaign(slug)
-    if campaign is None:
-        raise LookupError(slug)
-    spec = loader.campaign_spec(campaign, as_of)
-    communes, code_by_id = loader.load_communes()
-    activities = loader.load_activities(spec, as_of, code_by_id)
-    submissions = loader.load_submissions(campaign.id, as_of)
-    matrix = evaluate(spec, communes, activities, submissions, as_of)
+    facts = loader.load_facts(slug, as_of)
+    campaign, matrix = facts.campaign, facts.evaluate()
     period_end = min(as_of, campaign.end)
     # One aggregate by day and kind over the whole period serves the totals by kind and the daily timeline.
     per_day_kind = activity_totals(campaign.start, campaign.end, by=("day", "kind"), commune_id=commune_id)
@@ -248,7 +180,7 @@ def campaign_dashboard(slug: str, as_of: date, commune_id: int | None = None, tr
                 acc[f] += values[f]
     kinds, kinds_total = kind_rows(by_kind)
     timeline = daily_timeline(campaign.start, campaign.end, as_of, per_day_kind) if commune_id is None else []
-    points = completion_trend(campaign, matrix, communes, activities, submissions) if trend else []
+    points = completion_trend(campaign, matrix, facts) if trend else []
     return CampaignDashboard(campaign, matrix, period_end, kinds, kinds_total, timeline, points)
 
 
@@ -271,7 +203,7 @@ def daily_timeline(start: date, end: date, as_of: date, per_day_kind: dict) -> l
     return days
 
 
-def completion_trend(campaign: Campaign, matrix: Matrix, communes, activities, submissions) -> list[TrendPoint]:
+def completion_trend(campaign: Campaign, matrix: Matrix, facts: loader.Facts) -> list[TrendPoint]:
     """% of cells completed and on time, each day from the start to as_of (or the end): the nightly snapshot
     where there is one, else a replay over the facts already loaded (no query per day), the as_of day from
     the matrix itself.
@@ -291,7 +223,8 @@ def completion_trend(campaign: Campaign, matrix: Matrix, communes, activities, s
         if day != as_of and summary and summary.get("cells")}
     days = [campaign.start + timedelta(days=n) for n in range((last - campaign.start).days + 1)]
     missing = [day for day in days if day not in snapshots and day != as_of]
-    summaries = completion_by_day(matrix.campaign, communes, activities, submissions, missing) if missing else []
+    summaries = (completion_by_day(matrix.campaign, facts.communes, facts.activities, facts.submissions, missing)
+                 if missing else [])
     replayed = {summary.day: summary for summary in summaries}
     points = []
     for day in days:
@@ -316,6 +249,6 @@ def commune_next_deadline(matrix: Matrix, code: str) -> date | None:
     return min(upcoming, default=None)
 
 
-__all__ = ["activity_totals", "actuals_history", "attendance_totals", "campaign_dashboard", "commune_next_deadline",
-           "completion_trend", "daily_timeline", "default_campaign_slug", "enrolments_by_year", "has_targets", "kind_rows",
+__all__ = ["actuals_history", "campaign_dashboard", "commune_next_deadline",
+           "completion_trend", "daily_timeline", "enrolments_by_year", "has_targets", "kind_rows",
            "list_campaigns", "record_actual", "targets_table"]

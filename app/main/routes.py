@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.auth.access import first_scoped_or_404, role_required
 from app.collation import vi_sorted
+from app.domain.roles import CITY_READER_ROLES
 from app.extensions import db
 from app.main import bp
 from app.main.services import search_communes
@@ -29,7 +30,7 @@ def index():
 
 
 @bp.route("/communes")
-@role_required("admin", "city", "viewer")
+@role_required(*CITY_READER_ROLES)
 def communes():
     """The city's commune-level units: search by name, filter by kind, counts (SPEC §2)."""
     q = (request.args.get("q") or "")[:100]

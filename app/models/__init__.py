@@ -8,7 +8,7 @@ from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registr
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.targets import CommuneActual, CommuneTarget, Target, TargetActual
-from app.models.users import CITY_ROLES, ROLES, ApiToken, LoginAttempt, User
+from app.models.users import ApiToken, LoginAttempt, User
 from app.models.voice import FollowUp, Question, Rating
 
 __all__ = [
@@ -25,8 +25,6 @@ __all__ = [
     "CheckIn",
     "Registration",
     "COMMUNE_KINDS",
-    "CITY_ROLES",
-    "ROLES",
     "ApiToken",
     "Audience",
     "AuditLog",

@@ -9,12 +9,10 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.domain.roles import CITY_OFFICE_ROLES, ROLES
 from app.extensions import db
 from app.models.org import Commune
 from app.models.types import UTCDateTime, utcnow
-
-ROLES = ("admin", "city", "commune", "viewer", "agency")
-CITY_ROLES = ("admin", "city")
 
 
 class User(UserMixin, db.Model):
@@ -66,7 +64,7 @@ class User(UserMixin, db.Model):
     @property
     def is_city_level(self) -> bool:
         """Admin and city staff see every commune."""
-        return self.role in CITY_ROLES
+        return self.role in CITY_OFFICE_ROLES
 
     def has_role(self, *roles: str) -> bool:
         """True when the user's role is one of `roles`."""

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.campaigns.routine import CampaignError, create_may_campaign, may_slug
 from app.extensions import db
+from app.formatting import fmt_date
 from app.models import Campaign
 from app.notifications.services import KIND_CAMPAIGN_REVIEW, NewNotification, add_notifications, city_office_ids
 
@@ -27,7 +28,7 @@ def may_campaign_job(as_of: date, now: datetime, city: str) -> dict:
             campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
     notified = []
     if campaign is not None and campaign.state == "draft":
-        text = (f"Đã tạo chiến dịch “{campaign.name}” ({campaign.start:%d/%m/%Y} – {campaign.end:%d/%m/%Y}) từ mẫu. "
+        text = (f"Đã tạo chiến dịch “{campaign.name}” ({fmt_date(campaign.start)} – {fmt_date(campaign.end)}) từ mẫu. "
                 "Vui lòng rà soát nhiệm vụ, thông điệp và công bố để các đơn vị cấp xã thực hiện.")
         items = [NewNotification(uid, KIND_CAMPAIGN_REVIEW, f"campaign-review:{slug}", text,
                                  f"/campaigns/{slug}/edit") for uid in city_office_ids()]

@@ -4,13 +4,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app import params
 from app.extensions import db
 from app.models import Notification
 from app.models.types import utcnow
 from app.notifications import bp
 from app.notifications.forms import MarkReadForm
 from app.notifications.services import KIND_LABELS, mark_all_read, mark_read, notifications_for, unread_count
-from app.routing import requested_page
 
 
 def _own_or_404(notification_id: int) -> Notification:
@@ -25,8 +25,8 @@ def _own_or_404(notification_id: int) -> Notification:
 def index():
     """The current user's notifications, newest first; `?unread=1` shows only the unread ones."""
     unread_only = request.args.get("unread") == "1"
-    page = db.paginate(notifications_for(current_user.id, unread_only), page=requested_page(), per_page=25,
-                       error_out=False)
+    page = db.paginate(notifications_for(current_user.id, unread_only), page=params.page(request.args.get("page")),
+                       per_page=25, error_out=False)
     return render_template("notifications/index.html", page=page, unread_only=unread_only,
                            unread=unread_count(current_user.id), kind_labels=KIND_LABELS, form=MarkReadForm())
 

@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, tuple_, update
 
+from app.campaigns.services import active_campaign_slugs
+from app.compliance import loader
+from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.formatting import fmt_date, fmt_datetime
 from app.models import Activity, Commune, ComplianceSnapshot, Notification, User
-from app.models.users import CITY_ROLES
 from app.notifications.rules import duty_alerts, snapshot_counts
 
 ACTIVITY_SOON = timedelta(hours=24)
@@ -105,24 +107,16 @@ def commune_user_ids(commune_codes) -> dict[str, list[int]]:
 def city_office_ids() -> list[int]:
     """Active admin and city users: the city office."""
     return list(db.session.scalars(
-        select(User.id).where(User.role.in_(CITY_ROLES), User.active.is_(True)).order_by(User.id)
+        select(User.id).where(User.role.in_(CITY_OFFICE_ROLES), User.active.is_(True)).order_by(User.id)
     ))
-
-
-def _campaign_services():
-    """The campaigns feature's loader (imported late: it lives in its own package)."""
-    from app.campaigns.services import active_campaign_slugs, load_matrix
-
-    return active_campaign_slugs, load_matrix
 
 
 def deadline_reminders(as_of: date, now: datetime) -> dict:
     """Daily (SPEC §10): duties due in 3 and 1 days, and newly overdue → commune users; overdue → city office too."""
-    active_campaign_slugs, load_matrix = _campaign_services()
     items: list[NewNotification] = []
     alerts_total = 0
     for slug in active_campaign_slugs(as_of):
-        matrix = load_matrix(slug, as_of)
+        matrix = loader.load_matrix(slug, as_of)
         alerts = duty_alerts(matrix)
         alerts_total += len(alerts)
         users = commune_user_ids(alert.commune_code for alert in alerts)
@@ -217,10 +211,9 @@ def unreported_activities(as_of: date, now: datetime) -> dict:
 
 def compliance_snapshot(as_of: date, now: datetime) -> dict:
     """Nightly (SPEC §10): store each active campaign's duty × status counts for the day; a rerun updates the row."""
-    active_campaign_slugs, load_matrix = _campaign_services()
     created = updated = 0
     for slug in active_campaign_slugs(as_of):
-        counts, summary = snapshot_counts(load_matrix(slug, as_of))
+        counts, summary = snapshot_counts(loader.load_matrix(slug, as_of))
         snapshot = db.session.scalar(
             select(ComplianceSnapshot).where(ComplianceSnapshot.campaign_slug == slug, ComplianceSnapshot.day == as_of)
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from app.activities.kinds import COUNT, DATE, KINDS, STATUS_LABELS, URLS
+from app.domain.kinds import COUNT, DATE, KINDS, STATUS_LABELS, URLS
 from app.reports.common import CITY_LEVEL, city_header, commune_header, one_line, section
 from app.reports.frame import DocHeader, build_pdf, content_width, image_fit, para, table
 from app.reports.frame import field as line

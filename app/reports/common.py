@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.activities.kinds import COUNT, KINDS
+from app.domain.kinds import COUNT, KINDS
 from app.reports.frame import DocHeader
 from app.reports.text import nfc
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from app.activities.kinds import KINDS
 from app.collation import vi_sorted
+from app.domain.kinds import KINDS
 from app.reports.common import CITY_LEVEL, city_header, commune_header, kind_label, section
 from app.reports.frame import DocHeader, build_pdf, content_width, field, para, table
 from app.reports.text import fmt_date, fmt_int
@@ -75,11 +75,11 @@ def period_report_data(session, start: dt.date, end: dt.date, commune_id: int | 
                        issued_on: dt.date | None = None) -> PeriodReportData:
     """Rows by kind and by commune from the Activity table: four queries whatever the range (GROUP BY).
 
-    The aggregate is the dashboards' own (app.dashboard.services.activity_totals), so the two never disagree.
+    The aggregate is the dashboards' own (app.activities.totals.activity_totals), so the two never disagree.
     """
     from sqlalchemy import select
 
-    from app.dashboard.services import TOTAL_FIELDS, activity_totals
+    from app.activities.totals import TOTAL_FIELDS, activity_totals
     from app.formatting import today_local
     from app.models import City, Commune
 

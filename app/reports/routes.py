@@ -1,69 +1,41 @@
 """Report pages and PDF downloads (SPEC §6): activity report and poster, period report, campaign reports."""
 
 import datetime as dt
-import io
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.activities.kinds import parse_date
-from app.auth.access import first_scoped_or_404, get_scoped_or_404, role_required, scope
+from app import params
+from app.auth.access import first_scoped_or_404, get_scoped_or_404, role_required, scope, visible
 from app.checkin.links import public_base_url
 from app.collation import vi_sorted
+from app.compliance.loader import load_matrix, nearest_campaign_slug
+from app.domain.roles import CITY_READER_ROLES, READER_ROLES, STAFF_ROLES
 from app.extensions import db
 from app.formatting import today_local
 from app.models import Activity, Campaign, Commune
-from app.reports import services
+from app.reports import bp, services
+from app.reports.responses import frozen_response, pdf_response, upload_dir  # also imported from here by app/api
 
-bp = Blueprint("reports", __name__)
-
-ALL_ROLES = ("admin", "city", "commune", "viewer")
-CITY_ROLES = ("admin", "city", "viewer")
 MAX_PERIOD_DAYS = 3 * 366
-
-
-def pdf_response(pdf: bytes, filename: str):
-    """Send PDF bytes inline, with a download name."""
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=filename, as_attachment=False)
-
-
-def frozen_response(submission):
-    """The stored copy of a submitted commune report, with its submission time in a header."""
-    response = pdf_response(submission.pdf, f"bao-cao-{submission.campaign.slug}-{submission.commune.code}-da-nop.pdf")
-    response.headers["X-Report-Submitted-At"] = submission.submitted_at.isoformat()
-    response.headers["X-Report-SHA256"] = submission.pdf_sha256 or ""
-    return response
-
-
-def upload_dir() -> Path:
-    """Where activity photos are stored."""
-    return Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
 
 
 def visible_campaigns() -> list[Campaign]:
     """The campaigns the user may see, newest first (from the data: no campaign is named in a template)."""
-    from app.campaigns.routine import visible
-
     return list(db.session.scalars(visible(select(Campaign), current_user).order_by(Campaign.start.desc())))
 
 
 def load_campaign_matrix(slug: str, as_of: dt.date):
-    """The campaign's matrix from the campaigns feature (imported here: it is merged separately), or 404."""
-    from app.campaigns.services import load_matrix
-
+    """The campaign's matrix as of a date, or 404 for an unknown campaign."""
     try:
-        matrix = load_matrix(slug, as_of)
-    except (KeyError, LookupError, ValueError):
+        return load_matrix(slug, as_of)
+    except LookupError:
         abort(404)
-    if matrix is None:
-        abort(404)
-    return matrix
 
 
 @bp.route("/reports/")
-@role_required(*ALL_ROLES)
+@role_required(*READER_ROLES)
 def index():
     """The reports this user may download: period report form, campaign reports, recent activities."""
     today = today_local()
@@ -85,7 +57,7 @@ def index():
 
 
 @bp.route("/activities/<int:activity_id>/report.pdf")
-@role_required(*ALL_ROLES)
+@role_required(*READER_ROLES)
 def activity_report(activity_id):
     """The activity report PDF (SPEC §6.1); another commune's activity is a 404."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
@@ -94,7 +66,7 @@ def activity_report(activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/attendance.pdf")
-@role_required("admin", "city", "commune")
+@role_required(*STAFF_ROLES)
 def attendance_list(activity_id):
     """The attendance list PDF (SPEC §6.2), phones masked by role; written to the audit log (SPEC §5)."""
     from app.checkin.services import can_see_phones
@@ -109,7 +81,7 @@ def attendance_list(activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/poster.pdf")
-@role_required("admin", "city", "commune")
+@role_required(*STAFF_ROLES)
 def activity_poster(activity_id):
     """The A4 QR poster of an activity (SPEC §6.3); 404 for another commune's or a kind without QR."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
@@ -124,10 +96,11 @@ def activity_poster(activity_id):
 def _period_args(args) -> tuple[dt.date, dt.date, int | None, str | None]:
     """Read from/to/commune of the period form; the last item is a Vietnamese error, if any."""
     today = today_local()
-    start = parse_date(args.get("from", "")) if args.get("from") else dt.date(today.year, 1, 1)
-    end = parse_date(args.get("to", "")) if args.get("to") else today
-    if start is None or end is None:
-        return today, today, None, "Ngày không hợp lệ (dd/mm/yyyy)."
+    try:
+        start = params.day(args.get("from"), "from") or dt.date(today.year, 1, 1)
+        end = params.day(args.get("to"), "to") or today
+    except params.ParamError as exc:
+        return today, today, None, exc.message
     if start > end:
         return start, end, None, "Ngày bắt đầu phải trước ngày kết thúc."
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -147,7 +120,7 @@ def _period_args(args) -> tuple[dt.date, dt.date, int | None, str | None]:
 
 
 @bp.route("/reports/period.pdf")
-@role_required(*ALL_ROLES)
+@role_required(*READER_ROLES)
 def period_report():
     """The period report PDF for ?from=&to=&commune= (SPEC §6.6); a commune user gets only their commune."""
     start, end, commune_id, error = _period_args(request.args)
@@ -158,32 +131,20 @@ def period_report():
     return pdf_response(pdf, f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
 
 
-def _as_of(raw: str | None) -> dt.date:
-    """?as_of= as a date (default today in Asia/Ho_Chi_Minh); a bad one is a 400."""
-    if not raw:
-        return today_local()
-    value = parse_date(raw)
-    if value is None:
-        abort(400, description="Ngày không hợp lệ (dd/mm/yyyy).")
-    return value
-
-
 @bp.route("/reports/city-summary.pdf")
-@role_required(*CITY_ROLES)
+@role_required(*CITY_READER_ROLES)
 def city_summary():
     """The Steering Committee's summary of a campaign as of a date (SPEC §6.5); default: the campaign nearest today."""
-    from app.dashboard.services import default_campaign_slug
-
-    slug = request.args.get("campaign") or default_campaign_slug(visible_campaigns(), today_local())
+    slug = request.args.get("campaign") or nearest_campaign_slug(visible_campaigns(), today_local())
     if slug is None:
         abort(404)
-    matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
+    matrix = load_campaign_matrix(slug, params.as_of(request.args.get("as_of"), today_local()))
     pdf = services.city_summary_pdf(matrix, today_local(), services.Signer.of(current_user))
     return pdf_response(pdf, f"bao-cao-tong-hop-{slug}.pdf")
 
 
 @bp.route("/campaigns/<slug>/communes/<code>/report.pdf")
-@role_required(*ALL_ROLES)
+@role_required(*READER_ROLES)
 def commune_report(slug, code):
     """One commune's campaign report (SPEC §6.4); another commune's is a 404 for a commune user."""
     commune = first_scoped_or_404(select(Commune).where(Commune.code == code), Commune, current_user)
@@ -191,7 +152,7 @@ def commune_report(slug, code):
         frozen = services.frozen_commune_report(slug, commune)
         if frozen is not None:
             return frozen_response(frozen)
-    matrix = load_campaign_matrix(slug, _as_of(request.args.get("as_of")))
+    matrix = load_campaign_matrix(slug, params.as_of(request.args.get("as_of"), today_local()))
     try:
         matrix.row(commune.code)
     except KeyError:

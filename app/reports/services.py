@@ -144,7 +144,7 @@ def _totals(period: PeriodReportData) -> tuple[list[KindTotal], list[ResultTotal
 
 def _kind_labels() -> dict[str, str]:
     """Kind code → label."""
-    from app.activities.kinds import KINDS
+    from app.domain.kinds import KINDS
 
     return {k: v.label for k, v in KINDS.items()}
 
@@ -181,14 +181,13 @@ def commune_report_pdf(matrix, commune, today: dt.date, submitted_at: dt.datetim
     return build_commune_report(signed(data, signer))
 
 
-def freeze_commune_report(submission, today: dt.date) -> None:
-    """Store the commune report as submitted (SPEC §6.4): later downloads return this frozen copy."""
+def freeze_commune_report(submission, matrix, today: dt.date) -> None:
+    """Store the commune report as submitted (SPEC §6.4), drawn from `matrix` (the campaign as of the submission
+    day): later downloads return this frozen copy."""
     import hashlib
 
-    from app.campaigns.services import load_matrix
     from app.models import User
 
-    matrix = load_matrix(submission.campaign.slug, submission.submitted_on)
     submitter = db.session.get(User, submission.submitted_by_id) if submission.submitted_by_id else None
     pdf = commune_report_pdf(matrix, submission.commune, today, submitted_at=submission.submitted_at,
                              signer=Signer.of(submitter))

@@ -1,7 +1,7 @@
 """CLI of SPEC §12: `flask scheduler`, `flask jobs list`, `flask jobs run JOB [--as-of YYYY-MM-DD]`."""
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -11,13 +11,13 @@ from app.formatting import TZ, fmt_datetime
 
 
 def _parse_as_of(ctx, param, value):
-    """--as-of as a date (YYYY-MM-DD)."""
-    if value is None:
-        return None
+    """--as-of as a date (dd/mm/yyyy or YYYY-MM-DD), parsed as the pages and the API parse it."""
+    from app.params import ParamError, day
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("dùng dạng YYYY-MM-DD") from None
+        return day(value, "as_of")
+    except ParamError as exc:
+        raise click.BadParameter(exc.message) from None
 
 
 def _parse_at(ctx, param, value):
@@ -50,7 +50,7 @@ def register(app: Flask) -> None:
 
     @jobs_cli.command("run")
     @click.argument("job")
-    @click.option("--as-of", "as_of", callback=_parse_as_of, help="Ngày xét (YYYY-MM-DD), mặc định hôm nay.")
+    @click.option("--as-of", "as_of", callback=_parse_as_of, help="Ngày xét (dd/mm/yyyy hoặc YYYY-MM-DD), mặc định hôm nay.")
     @click.option("--at", "at", callback=_parse_at, help="Thời điểm chạy (YYYY-MM-DDTHH:MM) cho các việc hằng giờ.")
     def run_command(job, as_of, at):
         """Run one scheduled job by hand, for any "as of" date; prints its result."""

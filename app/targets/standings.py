@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.campaigns.services import load_matrix
 from app.compliance import loader
+from app.compliance.loader import load_matrix
 from app.extensions import db
 from app.models import Campaign, CommuneActual, CommuneTarget
 from app.targets.communes import FIGURES

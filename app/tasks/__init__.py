@@ -3,5 +3,4 @@
 from flask import Blueprint
 
 bp = Blueprint("tasks", __name__)
-
-from app.tasks import routes  # noqa: E402,F401
+# its views (routes.py) are attached by the app factory, the only importer of a routes module

@@ -13,13 +13,13 @@ def register(app: Flask) -> None:
 
     @app.cli.command("tasks")
     @click.argument("slug")
-    @click.option("--as-of", "as_of", default=None, help="YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
+    @click.option("--as-of", "as_of", default=None, help="dd/mm/yyyy hoặc YYYY-MM-DD (mặc định: hôm nay, giờ Việt Nam).")
     @click.option("--year", default=None, help="Chỉ các kỳ của năm này.")
     @click.option("--lead", default=None, help="Mã cơ quan chủ trì, hoặc communes.")
     @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table")
     def tasks_command(slug, as_of, year, lead, fmt):
         """Print a plan's task register with each instance's status as of a date (JSON = the API's answer)."""
-        from app.formatting import today_local
+        from app.formatting import fmt_date, today_local
         from app.tasks.services import (
             SubmissionRefused,
             city_of,
@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
         if fmt == "json":
             click.echo(json.dumps(register_as_dicts(view, register), ensure_ascii=False, indent=1))
             return
-        click.echo(f"{plan.title} — {day:%d/%m/%Y}" + (f" — năm {year_}" if year_ else ""))
+        click.echo(f"{plan.title} — {fmt_date(day)}" + (f" — năm {year_}" if year_ else ""))
         by_id = {t.id: t for t in view.tasks}
         for row in register.rows:
             task, c = by_id[row.task.id], row.counts

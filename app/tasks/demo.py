@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from app.activities.demo import DEMO_NOTE
-from app.activities.kinds import QR_KINDS
 from app.checkin.tokens import new_qr_nonce
 from app.compliance.schedules import Schedule, periods
+from app.domain.kinds import QR_KINDS
 from app.extensions import db
 from app.formatting import TZ
 from app.models import Activity, Agency, City, Commune, Plan, TaskSubmission, User

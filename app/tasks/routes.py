@@ -12,6 +12,7 @@ from app.compliance.engine import TASK_STATUS_LABELS_VI, TASK_STATUSES
 from app.compliance.schedules import Schedule, periods
 from app.compliance.task_loader import load_register, tasks_led_by
 from app.compliance.tasks import LEAD_COMMUNES
+from app.domain.roles import CITY_OFFICE_ROLES, CITY_READER_ROLES, ROLES, SUBMITTER_ROLES
 from app.extensions import db
 from app.formatting import today_local
 from app.forms import BaseForm
@@ -33,9 +34,6 @@ from app.tasks.services import (
     withdraw,
 )
 
-READERS = ("admin", "city", "commune", "viewer", "agency")
-CITY_READERS = ("admin", "city", "viewer")
-SUBMITTERS = ("admin", "city", "commune", "agency")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -75,7 +73,7 @@ def _status_filter() -> str | None:
 
 
 @bp.route("/")
-@role_required(*READERS)
+@role_required(*ROLES)
 def index():
     """The city's plans; agency users go to their own tasks."""
     plans = plans_of(_city_id())
@@ -98,7 +96,7 @@ def _register(slug: str):
 
 
 @bp.route("/<slug>")
-@role_required(*READERS)
+@role_required(*ROLES)
 def register(slug: str):
     """The register (sections I–VI) with each instance's status; filters by lead, status, year, search."""
     plan, reg, grouped, query = _register(slug)
@@ -109,7 +107,7 @@ def register(slug: str):
 
 
 @bp.route("/<slug>/danh-muc.xlsx")
-@role_required(*READERS)
+@role_required(*ROLES)
 def register_xlsx(slug: str):
     """The register page as Excel (same filters, same cells)."""
     plan, _reg, grouped, query = _register(slug)
@@ -132,7 +130,7 @@ def _unit(plan, code: str):
 
 
 @bp.route("/<slug>/don-vi/<code>")
-@role_required(*READERS)
+@role_required(*ROLES)
 def unit(slug: str, code: str):
     """ "Nhiệm vụ của đơn vị": one unit's tasks of the year, what is due next and what is overdue."""
     plan = _plan(slug)
@@ -144,7 +142,7 @@ def unit(slug: str, code: str):
     return render_template("tasks/unit.html", plan=plan, agency=agency, commune=commune, sections=grouped,
                            summary=reg.summary, next_due=pages.next_due(reg, as_of), overdue=pages.overdue(reg),
                            tasks={t.id: t for t in tasks}, as_of=as_of, year=year,
-                           can_submit=current_user.role in SUBMITTERS)
+                           can_submit=current_user.role in SUBMITTER_ROLES)
 
 
 def _task(plan, task_id):
@@ -161,7 +159,7 @@ def _task(plan, task_id):
 
 
 @bp.route("/<slug>/nhiem-vu/<int:task_id>", methods=["GET", "POST"])
-@role_required(*READERS)
+@role_required(*ROLES)
 def task(slug: str, task_id: int):
     """One task: every instance (commune × period for every-commune tasks), its evidence, and the submit form."""
     plan = _plan(slug)
@@ -169,7 +167,7 @@ def task(slug: str, task_id: int):
     as_of, year, _ = _query()
     communes = [current_user.commune.code] if current_user.role == "commune" else None
     row = load_register(plan, as_of, year, [t], communes).rows[0]
-    form = _submission_form(plan, t) if current_user.role in SUBMITTERS else None
+    form = _submission_form(plan, t) if current_user.role in SUBMITTER_ROLES else None
     if request.method == "POST":
         if form is None:
             abort(403)
@@ -200,7 +198,7 @@ def _submission_form(plan, t) -> SubmissionForm:
     form = SubmissionForm()
     keys = periods(Schedule.from_dict(t.schedule), plan.start_year, plan.end_year)
     form.period.choices = [(p.key, p.label) for p in keys]
-    if current_user.role in ("admin", "city"):
+    if current_user.role in CITY_OFFICE_ROLES:
         if t.lead_type == LEAD_COMMUNES:
             rows = db.session.execute(select(Commune.code, Commune.name).where(Commune.city_id == plan.city_id)
                                       .order_by(Commune.code)).all()
@@ -237,7 +235,7 @@ def _submit(t, form: SubmissionForm):
 
 
 @bp.route("/<slug>/nhiem-vu/<int:task_id>.xlsx")
-@role_required(*READERS)
+@role_required(*ROLES)
 def task_xlsx(slug: str, task_id: int):
     """The task's commune × period matrix (or its periods) as Excel."""
     plan = _plan(slug)
@@ -256,7 +254,7 @@ def _progress(slug: str):
 
 
 @bp.route("/<slug>/tien-do")
-@role_required(*CITY_READERS)
+@role_required(*CITY_READER_ROLES)
 def progress(slug: str):
     """Agency × task progress for the year: completed over due, each cell opening the task."""
     plan, as_of, year, view, reg, rows = _progress(slug)
@@ -265,7 +263,7 @@ def progress(slug: str):
 
 
 @bp.route("/<slug>/tien-do.xlsx")
-@role_required(*CITY_READERS)
+@role_required(*CITY_READER_ROLES)
 def progress_xlsx(slug: str):
     """The progress table as Excel."""
     plan, as_of, year, _view, _reg, rows = _progress(slug)
@@ -273,7 +271,7 @@ def progress_xlsx(slug: str):
 
 
 @bp.route("/<slug>/tien-do.pdf")
-@role_required(*CITY_READERS)
+@role_required(*CITY_READER_ROLES)
 def progress_pdf(slug: str):
     """ "Báo cáo tiến độ thực hiện nhiệm vụ" for the Steering Committee, in the ND 30 frame."""
     from app.reports.task_progress import build_task_progress, task_progress_data
@@ -289,7 +287,7 @@ def progress_pdf(slug: str):
 
 
 @bp.route("/san-pham/<int:submission_id>/tep")
-@role_required(*READERS)
+@role_required(*ROLES)
 def submission_file(submission_id: int):
     """A product's stored file; another unit's submission is 404 (scoped query)."""
     s = get_scoped_or_404(TaskSubmission, submission_id, current_user)
@@ -302,7 +300,7 @@ def submission_file(submission_id: int):
 
 
 @bp.route("/san-pham/<int:submission_id>/rut", methods=["POST"])
-@role_required("admin", "city")
+@role_required(*CITY_OFFICE_ROLES)
 def withdraw_submission(submission_id: int):
     """Withdraw a submission (it stops counting; audited)."""
     s = get_scoped_or_404(TaskSubmission, submission_id, current_user)

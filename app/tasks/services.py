@@ -8,9 +8,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app import params
 from app.compliance.schedules import Schedule, periods
 from app.compliance.task_loader import load_plan, load_register, tasks_led_by
 from app.compliance.tasks import LEAD_COMMUNES, Instance, Register
+from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.models import Agency, City, Commune, Plan, Task, TaskSubmission
 from app.models.audit import record
@@ -18,8 +20,6 @@ from app.models.types import utcnow
 from app.routing import MAX_ID
 from app.schemas.tasks import TaskSubmissionIn
 from app.tasks import files
-
-PAPER_ROLES = ("admin", "city")
 
 
 class SubmissionRefused(Exception):
@@ -151,13 +151,13 @@ def _unit_for(task: Task, user, unit_code: str | None) -> tuple[Agency | None, C
 def submit_product(task: Task, user, body: TaskSubmissionIn, upload: tuple[str, bytes] | None, today: date,
                    upload_dir: str) -> TaskSubmission:
     """Record a product for one instance (SPEC §14): file or link online, or received on paper by admin/city."""
-    if user.role not in (*PAPER_ROLES, "agency", "commune"):
+    if user.role not in (*CITY_OFFICE_ROLES, "agency", "commune"):
         raise SubmissionRefused(403, "Vai trò của bạn không nộp sản phẩm.")
     agency, commune = _unit_for(task, user, body.unit_code)
     keys = {p.key for p in periods(Schedule.from_dict(task.schedule), task.plan.start_year, task.plan.end_year)}
     if body.period not in keys:
         raise SubmissionRefused(422, "Kỳ không thuộc lịch của nhiệm vụ.", {"period": "Kỳ không có trong lịch."})
-    if body.submitted_on is not None and user.role not in PAPER_ROLES:
+    if body.submitted_on is not None and user.role not in CITY_OFFICE_ROLES:
         raise SubmissionRefused(403, "Chỉ BHXH thành phố ghi nhận sản phẩm nhận bản giấy.",
                                 {"submitted_on": "Không được phép."})
     if body.submitted_on is not None and body.submitted_on > today:
@@ -207,10 +207,9 @@ def register_query(args, today: date) -> tuple[date, int | None, str | None]:
     """`as_of`, `year` and `lead` of a register request, read the same way on pages, API and CLI."""
     raw, year, lead = args.get("as_of") or "", args.get("year") or "", (args.get("lead") or "").strip()
     try:
-        as_of = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        raise SubmissionRefused(400, "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.", {"as_of": "Ngày không hợp lệ."}) \
-            from None
+        as_of = params.as_of(raw, today)  # dd/mm/yyyy or ISO, like every as_of of the app
+    except params.ParamError as exc:
+        raise SubmissionRefused(400, exc.message, exc.fields) from None
     if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
         raise SubmissionRefused(400, "Năm không hợp lệ.", {"year": "Năm từ 2000 đến 2100."})
     return as_of, int(year) if year else None, lead[:16] or None

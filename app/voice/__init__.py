@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("voice", __name__)
 
-from app.voice import followup_routes, hooks, public, routes  # noqa: E402,F401
+from app.voice import hooks, public  # noqa: E402,F401  (routes, followup_routes: imported by the app factory)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required, scope
 from app.checkin.forms import BHYT_CHOICES
 from app.checkin.services import can_see_phones, mask_phone
+from app.domain.roles import STAFF_ROLES
 from app.extensions import db
 from app.formatting import fmt_date, today_local
 from app.models import Activity, Campaign, Commune
@@ -21,7 +22,6 @@ from app.voice import followups as fs
 from app.voice.forms import FollowUpForm
 from app.voice.questions import OPEN_STATUSES, VoiceError
 
-STAFF = ("admin", "city", "commune")
 BHYT_LABELS = dict(BHYT_CHOICES)
 
 
@@ -31,7 +31,7 @@ def _phone(activity: Activity, phone: str | None) -> str:
 
 
 @bp.get("/activities/<int:activity_id>/follow-ups")
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def followups(activity_id: int):
     """The activity's attendees with no or an expired card: call them, record the outcome (SPEC §17)."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
@@ -43,7 +43,7 @@ def followups(activity_id: int):
 
 
 @bp.post("/follow-ups/<int:followup_id>")
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def record_followup(followup_id: int):
     """Save one follow-up's outcome and date from the list."""
     followup = get_scoped_or_404(FollowUp, followup_id, current_user)
@@ -66,7 +66,7 @@ def record_followup(followup_id: int):
 
 
 @bp.get("/activities/<int:activity_id>/follow-ups.csv")
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def export_followups(activity_id: int):
     """The follow-up list as CSV (phones masked by role), written to the audit log (SPEC §5)."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
@@ -92,7 +92,7 @@ def _safe(value: str) -> str:
 
 
 @bp.get("/follow-ups")
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def followups_index():
     """The follow-up work: conversion per activity (and per commune and campaign for the city office), open
     call-backs of questions."""

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
-from app.activities.kinds import parse_date
 from app.auth.access import scope
+from app.domain.dates import parse_date
 from app.extensions import db
 from app.formatting import fmt_date, local
 from app.models import Activity, CheckIn, Commune

@@ -3,13 +3,13 @@
 from flask import current_app
 
 from app.checkin.rating_tokens import rating_token
+from app.domain.roles import STAFF_ROLES
 from app.models.voice import TOPICS
 from app.signals import checkin_recorded
 from app.voice import bp
 from app.voice.questions import VoiceError, ask
 from app.voice.ratings import already_rated
 
-STAFF = ("admin", "city", "commune")
 QUESTION_FIELDS = ("question_text", "question_topic", "question_callback")
 
 
@@ -46,7 +46,7 @@ def voice_summary(activity) -> dict:
     from app.voice.ratings import satisfaction
 
     summary = {"questions": None, "open": 0, "followups": None, "kpi": satisfaction(activity_id=activity.id)}
-    if current_user.is_authenticated and current_user.role in STAFF:
+    if current_user.is_authenticated and current_user.role in STAFF_ROLES:
         counts = status_counts(current_user, activity_id=activity.id)
         summary.update(questions=sum(counts.values()), open=counts["new"] + counts["assigned"],
                        followups=conversion(current_user, activity_id=activity.id))
@@ -67,7 +67,7 @@ def voice_dashboard(board) -> dict:
                                                            campaign.start.year)
     block = {"campaign": in_campaign, "year": in_year, "year_number": campaign.start.year,
              "conversion": conversion(current_user, start=campaign.start, end=campaign.end), "open": None}
-    if current_user.role in STAFF:
+    if current_user.role in STAFF_ROLES:
         counts = status_counts(current_user)
         block["open"] = counts["new"] + counts["assigned"]
     return block

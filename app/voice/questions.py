@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from app.auth.access import scope
 from app.checkin.services import normalise_phone, window
+from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
+from app.formatting import fmt_int
 from app.models import Activity, User
 from app.models.audit import record
 from app.models.voice import QUESTION_STATUSES, TOPICS, Question
@@ -60,7 +62,7 @@ def clean_question(data) -> dict:
     if not text:
         errors["text"] = "Vui lòng nhập câu hỏi."
     elif len(text) > TEXT_MAX:
-        errors["text"] = f"Câu hỏi tối đa {TEXT_MAX:,} ký tự.".replace(",", ".")
+        errors["text"] = f"Câu hỏi tối đa {fmt_int(TEXT_MAX)} ký tự."
     topic = data.get("topic") or "khac"
     if topic not in TOPICS:
         errors["topic"] = "Chủ đề: " + ", ".join(TOPICS) + "."
@@ -106,7 +108,7 @@ def _assignable(question: Question, user_id) -> User:
         raise VoiceError("Người được giao không hợp lệ.", {"assignee_id": "Chọn một cán bộ."})
     user = db.session.get(User, user_id)
     ok = user is not None and user.active and (
-        user.role in ("admin", "city") or (user.role == "commune" and user.commune_id == question.commune_id))
+        user.role in CITY_OFFICE_ROLES or (user.role == "commune" and user.commune_id == question.commune_id))
     if not ok:
         raise VoiceError("Người được giao không hợp lệ.",
                          {"assignee_id": "Chỉ giao cho cán bộ của đơn vị tổ chức hoặc BHXH thành phố."})
@@ -264,7 +266,7 @@ def public_wording(question: Question) -> str:
 
 def assignable_users(question: Question) -> list[User]:
     """Who may be given this question: its commune's staff and the city office."""
-    cond = User.role.in_(("admin", "city"))
+    cond = User.role.in_(CITY_OFFICE_ROLES)
     if question.commune_id is not None:
         cond = cond | ((User.role == "commune") & (User.commune_id == question.commune_id))
     return list(db.session.scalars(select(User).where(User.active.is_(True), cond).order_by(User.full_name)))

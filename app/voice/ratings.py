@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.access import scope
 from app.checkin.rating_tokens import InvalidToken, read_rating_token
 from app.extensions import db
+from app.formatting import fmt_int
 from app.models import Activity, Campaign, CheckIn, Commune
 from app.models.voice import Rating
 from app.voice.questions import VoiceError
@@ -45,8 +46,8 @@ def clean_rating(score, comment) -> tuple[int, str]:
     if not isinstance(comment, str):
         errors["comment"] = "Góp ý phải là văn bản."
     elif len(comment.strip()) > COMMENT_MAX:
-        errors["comment"] = f"Góp ý tối đa {COMMENT_MAX:,} ký tự (bạn đã nhập {len(comment.strip()):,}).".replace(
-            ",", ".")
+        typed = fmt_int(len(comment.strip()))
+        errors["comment"] = f"Góp ý tối đa {fmt_int(COMMENT_MAX)} ký tự (bạn đã nhập {typed})."
     if errors:
         raise VoiceError("Đánh giá chưa hợp lệ, vui lòng kiểm tra lại.", errors)
     return score, comment.strip()

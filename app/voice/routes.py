@@ -7,22 +7,20 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import params
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
 from app.checkin.services import can_see_phones, mask_phone
+from app.domain.roles import READER_ROLES, STAFF_ROLES
 from app.extensions import db
 from app.formatting import local
 from app.models import Activity, Commune
 from app.models.types import utcnow
 from app.models.voice import QUESTION_STATUSES, TOPICS, Question
 from app.reports.satisfaction_survey import build_satisfaction_survey
-from app.routing import requested_page
 from app.voice import bp, privacy
 from app.voice import questions as qs
 from app.voice.forms import AnswerForm, QuestionForm, ResidentForm
 from app.voice.survey import survey_data
-
-STAFF = ("admin", "city", "commune")
-ALL_ROLES = ("admin", "city", "commune", "viewer")
 
 
 def _queue_filters() -> dict:
@@ -44,12 +42,12 @@ def _queue_filters() -> dict:
 
 
 @bp.get("/questions")
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def questions():
     """SPEC §17 queue of questions: the commune's own (or every commune's for the city office), filtered, counted."""
     filters = _queue_filters()
     stmt = qs.queue_statement(current_user, **filters["query"])
-    page = db.paginate(stmt, page=requested_page(), per_page=current_app.config.get("PER_PAGE", 50),
+    page = db.paginate(stmt, page=params.page(request.args.get("page")), per_page=current_app.config.get("PER_PAGE", 50),
                        error_out=False)
     commune_id = current_user.commune_id if current_user.role == "commune" else None
     communes = [] if current_user.role == "commune" else db.session.execute(
@@ -67,7 +65,7 @@ def _shown_phone(question: Question) -> str:
 
 
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def question(question_id: int):
     """One question: assign it (the assignee is notified), answer it, close it, publish it in the FAQ."""
     question = get_scoped_or_404(Question, question_id, current_user)
@@ -114,7 +112,7 @@ def _back(activity: Activity) -> str:
 
 
 @bp.post("/activities/<int:activity_id>/questions")
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def log_question(activity_id: int):
     """Quick entry of a question asked at the stall (scanner page and activity page, phone-friendly)."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
@@ -136,7 +134,7 @@ def log_question(activity_id: int):
 
 
 @bp.get("/reports/satisfaction.pdf")
-@role_required(*ALL_ROLES)
+@role_required(*READER_ROLES)
 def satisfaction_report():
     """The yearly survey report "Báo cáo khảo sát mức độ hài lòng" (SPEC §17) for ?year=&commune=; a commune user
     gets their own commune's."""

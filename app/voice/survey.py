@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app.activities.kinds import KINDS
+from app.domain.kinds import KINDS
 from app.extensions import db
 from app.models import City, Commune
 from app.reports.common import city_header, commune_header

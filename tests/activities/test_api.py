@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.activities.kinds import KINDS, QR_KINDS
+from app.domain.kinds import KINDS, QR_KINDS
 from app.models import Activity
 from tests.activities.helpers import SAMPLE_RESULTS, make_activity, payload
 

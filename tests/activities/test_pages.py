@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import event, func, select
 
-from app.activities.kinds import KINDS
+from app.domain.kinds import KINDS
 from app.extensions import db as _db
 from app.models import Activity, AuditLog, Photo
 from tests.activities.helpers import form_data, make_activity
-from tests.conftest import post_form
+from tests.support import post_form
 
 
 def count(db):

@@ -8,7 +8,7 @@ from app.activities import services
 from app.extensions import db as _db
 from tests.activities.helpers import make_activity
 from tests.activities.test_pages import png_bytes
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 
 def _other_communes_activity(app, make_user):

@@ -22,6 +22,8 @@ from schemathesis.checks import (
 from app.api.openapi import PENDING, build_document
 from app.formatting import TZ
 
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,

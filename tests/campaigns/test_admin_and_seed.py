@@ -5,10 +5,11 @@ from datetime import date
 from sqlalchemy import select
 
 from app.campaigns.routine import seed_campaigns
-from app.campaigns.services import load_matrix
+from app.compliance.loader import load_matrix
 from app.models import Campaign, Duty
 from app.models.audit import AuditLog
-from tests.conftest import post_form
+from tests import factories
+from tests.support import post_form
 
 SLUG = "bhyt-day-2026"
 HB = "11311"
@@ -22,8 +23,8 @@ def _duty_form(duty, **changes):
     return data
 
 
-def test_admin_edit_of_a_duty_window_changes_the_statuses(campaign, activity, client, make_user, login, db):
-    activity(HB, "radio", date(2026, 7, 6))
+def test_admin_edit_of_a_duty_window_changes_the_statuses(campaign, client, make_user, login, db):
+    factories.activity("radio", date(2026, 7, 6), "held", commune_code=HB)
     assert load_matrix(SLUG, date(2026, 7, 10)).cell(HB, 5).status == "late"
     login(make_user("admin"))
     duty = db.session.scalar(select(Duty).where(Duty.campaign_id == campaign.id, Duty.no == 5))
@@ -35,8 +36,8 @@ def test_admin_edit_of_a_duty_window_changes_the_statuses(campaign, activity, cl
     assert entry.details["changes"]["window_end"] == ["2026-07-05", "2026-07-06"]
 
 
-def test_admin_adds_a_kind_to_a_duty(campaign, activity, client, make_user, login, db):
-    activity(HB, "press", date(2026, 6, 25))
+def test_admin_adds_a_kind_to_a_duty(campaign, client, make_user, login, db):
+    factories.activity("press", date(2026, 6, 25), "held", commune_code=HB)
     login(make_user("admin"))
     duty = db.session.scalar(select(Duty).where(Duty.campaign_id == campaign.id, Duty.no == 6))
     post_form(client, f"/campaigns/{SLUG}/duties/6", _duty_form(duty, kinds=["online_post", "press"]))
@@ -58,12 +59,12 @@ def test_duty_form_shows_vietnamese_errors_beside_the_fields(campaign, client, m
     assert duty.window_end == date(2026, 7, 5)
 
 
-def test_admin_edits_period_and_city_requirement(campaign, activity, client, make_user, login, db):
+def test_admin_edits_period_and_city_requirement(campaign, client, make_user, login, db):
     login(make_user("admin"))
     response = post_form(client, f"/campaigns/{SLUG}/edit",
                          {"name": campaign.name, "start": "2026-06-20", "end": "2026-07-11", "active": "y"})
     assert response.status_code == 302
-    activity(None, "livestream", date(2026, 6, 25))
+    factories.activity("livestream", date(2026, 6, 25), "held", commune_code=None)
     response = post_form(client, f"/campaigns/{SLUG}/requirements/livestream",
                          {"label": "Tối thiểu 02 livestream", "kinds": ["livestream"], "min_count": "2",
                           "window_start": "2026-06-22", "window_end": "2026-07-11"})
@@ -119,8 +120,8 @@ def test_create_may_campaign_from_the_cli(db, runner):
     assert runner.invoke(args=["campaigns", "create-may", "2027"]).exit_code != 0
 
 
-def test_matrix_filters_and_sort(campaign, activity, client, make_user, login):
-    activity(HB, "fair", date(2026, 7, 1))
+def test_matrix_filters_and_sort(campaign, client, make_user, login):
+    factories.activity("fair", date(2026, 7, 1), "held", commune_code=HB)
     login(make_user("city"))
     base = f"/campaigns/{SLUG}/matrix?as_of=2026-07-01"
     done = client.get(f"{base}&status=done&duty=3").get_data(as_text=True)

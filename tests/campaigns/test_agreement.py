@@ -60,4 +60,4 @@ def test_cli_table_format(season, runner):
 
 def test_cli_refuses_unknown_campaign_and_bad_date(campaign, runner):
     assert runner.invoke(args=["compliance", "khong-co"]).exit_code != 0
-    assert runner.invoke(args=["compliance", SLUG, "--as-of", "03/07/2026"]).exit_code != 0
+    assert runner.invoke(args=["compliance", SLUG, "--as-of", "31/02/2026"]).exit_code != 0  # dd/mm/yyyy is accepted (issue 14)

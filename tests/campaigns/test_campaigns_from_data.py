@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -9,11 +9,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
-from app.campaigns.services import load_matrix
+from app.compliance.loader import load_matrix
 from app.formatting import today_local
 from app.models import Campaign, CampaignMessage, CityRequirement, Duty, Message
 from app.models.audit import AuditLog
-from tests.conftest import post_form
+from tests import factories
+from tests.support import post_form
 
 SLUG = "bhyt-day-2026"
 HB = "11311"
@@ -37,9 +38,8 @@ def _act(client, what: str, action: str):
     return post_form(client, f"/campaigns/{SLUG}/{what}/{action}", {}, form_url=f"/campaigns/{SLUG}/edit")
 
 
-def test_an_added_duty_shows_in_the_matrix_the_api_the_excel_and_the_commune_pdf(
-        campaign, activity, client, make_user, login, api_token, db):
-    contest = activity(HB, "contest", date(2026, 7, 1))
+def test_an_added_duty_shows_in_the_matrix_the_api_the_excel_and_the_commune_pdf(campaign, client, make_user, login, api_token, db):
+    contest = factories.activity("contest", date(2026, 7, 1), "held", commune_code=HB)
     admin = make_user("admin")
     login(admin)
     response = post_form(client, f"/campaigns/{SLUG}/duties/new", CONTEST_DUTY)
@@ -64,8 +64,8 @@ def test_an_added_duty_shows_in_the_matrix_the_api_the_excel_and_the_commune_pdf
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "add", AuditLog.object_type == "duty"))
 
 
-def test_removing_a_duty_with_evidence_is_refused_with_a_message(campaign, activity, client, make_user, login, db):
-    activity(HB, "radio", date(2026, 6, 25))
+def test_removing_a_duty_with_evidence_is_refused_with_a_message(campaign, client, make_user, login, db):
+    factories.activity("radio", date(2026, 6, 25), "held", commune_code=HB)
     login(make_user("admin"))
     response = _act(client, "duties/5", "remove")
     assert response.status_code == 302
@@ -83,8 +83,8 @@ def test_a_duty_without_evidence_is_removed_and_the_removal_audited(campaign, cl
     assert entry.details["no"] == 8 and entry.details["kinds"] == ["integrated"]
 
 
-def test_a_retired_duty_leaves_today_and_stays_in_the_past(campaign, activity, client, make_user, login, db):
-    activity(HB, "radio", date(2026, 6, 25))
+def test_a_retired_duty_leaves_today_and_stays_in_the_past(campaign, client, make_user, login, db):
+    factories.activity("radio", date(2026, 6, 25), "held", commune_code=HB)
     login(make_user("admin"))
     assert _act(client, "duties/5", "retire").status_code == 302
     assert 5 not in [d.no for d in load_matrix(SLUG, today_local()).campaign.duties]
@@ -94,8 +94,7 @@ def test_a_retired_duty_leaves_today_and_stays_in_the_past(campaign, activity, c
     assert 5 in [d.no for d in load_matrix(SLUG, today_local()).campaign.duties]
 
 
-def test_reordering_duties_changes_the_order_everywhere_but_not_their_numbers(
-        campaign, client, make_user, login, api_token, db):
+def test_reordering_duties_changes_the_order_everywhere_but_not_their_numbers(campaign, client, make_user, login, api_token, db):
     admin = make_user("admin")
     login(admin)
     assert _act(client, "duties/9", "up").status_code == 302
@@ -106,7 +105,7 @@ def test_reordering_duties_changes_the_order_everywhere_but_not_their_numbers(
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "reorder")).details["duties"] == order
 
 
-def test_city_requirements_are_added_and_removed(campaign, activity, client, make_user, login, db):
+def test_city_requirements_are_added_and_removed(campaign, client, make_user, login, db):
     login(make_user("admin"))
     response = post_form(client, f"/campaigns/{SLUG}/requirements/new", {
         "label": "Tối thiểu 02 hội thi tìm hiểu chính sách trên toàn thành phố", "kinds": ["contest"],
@@ -114,7 +113,7 @@ def test_city_requirements_are_added_and_removed(campaign, activity, client, mak
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     key = db.session.scalar(select(CityRequirement.key).where(CityRequirement.min_count == 2))
     assert key.startswith("toi-thieu-02-hoi-thi")
-    activity(None, "livestream", date(2026, 6, 30))
+    factories.activity("livestream", date(2026, 6, 30), "held", commune_code=None)
     _act(client, "requirements/livestream", "remove")
     assert "Không thể xóa yêu cầu cấp thành phố" in _edit_page(client)
     assert _act(client, f"requirements/{key}", "remove").status_code == 302
@@ -203,12 +202,11 @@ def test_post_campaigns_answers_422_with_vietnamese_field_messages(campaign, cli
     assert client.post("/api/v1/campaigns", data="[", headers=admin).status_code == 400
 
 
-def test_activities_filter_uses_the_stored_campaign_period_after_the_office_moves_its_end(
-        campaign, activity, client, make_user, login, api_token, db):
+def test_activities_filter_uses_the_stored_campaign_period_after_the_office_moves_its_end(campaign, client, make_user, login, api_token, db):
     admin = make_user("admin")
     headers = api_token(admin)
-    inside = activity(HB, "radio", date(2026, 7, 15))
-    activity(HB, "radio", date(2026, 7, 20))
+    inside = factories.activity("radio", date(2026, 7, 15), "held", commune_code=HB)
+    factories.activity("radio", date(2026, 7, 20), "held", commune_code=HB)
 
     def listed():
         answer = client.get(f"/api/v1/activities?campaign={SLUG}&per_page=200", headers=headers).get_json()

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import post_form
+from tests.support import post_form
 
 HAI_PHONG_FIGURES = {1184000, 99000, 1267000, 105000, 1355000, 111000, 1450000, 118000, 1551009, 125000}
 

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import event, select
 
-from app.campaigns.services import load_matrix
+from app.compliance.loader import load_matrix
 from app.models import Commune
-from tests.campaigns.conftest import make_activity, make_submission
+from tests import factories
 
 SLUG = "bhyt-day-2026"
 
@@ -38,9 +38,9 @@ def _fill(db, campaign, n_communes):
         ids.append(extra.id)
     for n, commune_id in enumerate(ids):
         for k, kind in enumerate(("radio", "fair", "advisory", "online_post")):
-            make_activity("x", kind, date(2026, 6, 22) + timedelta(days=(n + k) % 15), commit=False,
-                          commune_id=commune_id)
-        make_submission(campaign.id, "x", date(2026, 7, 1 + n % 9), commit=False, commune_id=commune_id)
+            factories.activity(kind, date(2026, 6, 22) + timedelta(days=(n + k) % 15), "held", commit=False,
+                               commune_id=commune_id, qr_ready=False)
+        factories.submission(campaign, on=date(2026, 7, 1 + n % 9), commit=False, commune_id=commune_id)
     db.session.flush()
 
 

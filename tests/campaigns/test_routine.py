@@ -4,10 +4,12 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from app.campaigns.services import load_matrix, matrix_as_dict
+from app.campaigns.services import matrix_as_dict
+from app.compliance.loader import load_matrix
 from app.models import Campaign, Notification
 from app.models.audit import AuditLog
 from app.scheduler.jobs import run_job
+from tests import factories
 from tests.campaigns.conftest import build_season
 
 HB = "11311"
@@ -37,12 +39,12 @@ def test_copy_moves_every_date_by_one_year(campaign, runner, db):
     assert entry.details == {"slug": "bhyt-day-2027", "copied_from": "bhyt-day-2026", "years": 1, "state": "draft"}
 
 
-def test_the_copy_has_its_own_matrix_and_the_2026_matrix_is_unchanged_cell_by_cell(campaign, activity, runner, db):
+def test_the_copy_has_its_own_matrix_and_the_2026_matrix_is_unchanged_cell_by_cell(campaign, runner, db):
     build_season(campaign)
     before = {day: matrix_as_dict(load_matrix("bhyt-day-2026", day))
               for day in (date(2026, 6, 30), date(2026, 7, 2), date(2026, 7, 12))}
     _copy_2027(runner)
-    fair = activity(HB, "fair", date(2027, 7, 1))
+    fair = factories.activity("fair", date(2027, 7, 1), "held", commune_code=HB)
     matrix = load_matrix("bhyt-day-2027", date(2027, 7, 2))
     assert matrix.cell(HB, 3).status == "done" and matrix.cell(HB, 3).evidence == (fair.id,)
     assert matrix.cell("11948", 3).status == "overdue"

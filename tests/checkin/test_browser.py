@@ -9,7 +9,9 @@ from app.checkin import services as svc
 from app.models.types import utcnow
 from bench.server import gunicorn
 from tests.checkin.conftest import PERSON, count
-from tests.conftest import require_tool
+from tests.support import require_tool
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,7 +8,9 @@ from app.checkin import services as svc
 from app.models import Registration
 from app.models.types import utcnow
 from tests.checkin.conftest import count
-from tests.conftest import csrf_token, post_form
+from tests.support import csrf_token, post_form
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 BODY = {"full_name": "Trần Thị Bình", "phone": "0987654321", "birth_year": 1990, "audience": 3,
         "residence_code": "11948", "bhyt_status": "none", "consent": True}

@@ -11,6 +11,8 @@ import pytest
 from bench.server import gunicorn
 from tests.checkin.conftest import count
 
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 
 @pytest.mark.slow
 def test_2000_checkins_from_20_threads_store_each_phone_exactly_once(app, db, make_user, api_token, make_activity):

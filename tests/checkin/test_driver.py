@@ -14,6 +14,8 @@ from app.write_gate import gate_for
 from tests.checkin.conftest import PERSON, count
 from tests.checkin.gate_helpers import assert_gate_free
 
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 BODY = {"full_name": "Phạm Thị Thu Hà", "phone": "0987001122", "birth_year": 1975, "audience": 2,
         "residence_code": "11948", "bhyt_status": "expired", "consent": True}
 

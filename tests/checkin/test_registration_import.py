@@ -8,7 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from tests.checkin.conftest import PERSON, count
-from tests.conftest import csrf_token, post_form, require_tool
+from tests.support import csrf_token, post_form, require_tool
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 
 @pytest.mark.tools

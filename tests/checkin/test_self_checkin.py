@@ -9,7 +9,9 @@ import pytest
 
 from app.models.types import utcnow
 from tests.checkin.conftest import PERSON, count
-from tests.conftest import csrf_token, post_form, require_tool
+from tests.support import csrf_token, post_form, require_tool
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 
 def _form(client, url, **changes):
@@ -141,7 +143,7 @@ def test_rate_limit_answers_a_friendly_vietnamese_page(app, db, make_activity, t
     """Tests run with RATELIMIT_ENABLED False; a second app with it on proves the 429 page."""
     from app import create_app
     from app.extensions import limiter
-    from tests.conftest import IsolatedClient
+    from tests.support import IsolatedClient
 
     activity = make_activity()
     url = f"/c/{token(activity)}"

@@ -15,7 +15,7 @@ from app.checkin.tokens import PUBLIC_ALPHABET, PUBLIC_TOKEN_LENGTH, activity_to
 from app.models import Registration
 from app.models.types import utcnow
 from tests.checkin.conftest import PERSON, count
-from tests.conftest import post_form, require_tool
+from tests.support import post_form, require_tool
 
 BASE = "https://lantoa.example.gov.vn"
 CONFUSABLE = set("0Oo1lIi")

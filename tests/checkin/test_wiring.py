@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -9,6 +10,8 @@ from app.checkin import services as svc
 from app.models import AuditLog
 from app.models.types import utcnow
 from tests.activities.helpers import make_activity
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 PEOPLE = [("Nguyễn Thị Thu Hường", "0912345678"), ("Trần Văn Đặng", "0987654321"), ("<script>x</script>", None)]
 
@@ -66,7 +69,7 @@ def test_other_commune_gets_404_for_attendance_pdf(client, make_user, login, api
 def test_checkins_count_as_attendees_in_dashboard_and_period_totals(make_user, db):
     from datetime import date
 
-    from app.dashboard.services import activity_totals
+    from app.activities.totals import activity_totals
 
     user = make_user("commune", commune_code="11311")
     activity = make_activity(user, "fair")  # held on 01/7/2026, extra_attendees 40

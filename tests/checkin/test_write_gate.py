@@ -15,7 +15,9 @@ from app.models.types import utcnow
 from app.write_gate import WriteGate, gate_for, hold_until_transaction_end
 from tests.checkin.conftest import PERSON, count
 from tests.checkin.gate_helpers import ThreadContender, assert_gate_free
-from tests.conftest import csrf_token
+from tests.support import csrf_token
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 HELD = 0.3  # how long a contender must have been kept out while the gate is held
@@ -24,6 +26,7 @@ PROMPT = 2.0  # generous: the machine is shared with benchmarks and these tests 
 CHILD = """
 import sys, time
 from app.write_gate import WriteGate
+
 gate = WriteGate(sys.argv[1])
 print("trying", flush=True)
 gate.acquire()

@@ -21,7 +21,7 @@ def _has_checkin() -> bool:
 
 has_checkin = _has_checkin()
 
-pytestmark = [pytest.mark.chromium,
+pytestmark = [pytest.mark.chromium, pytest.mark.wipe,
               pytest.mark.skipif(not has_checkin, reason="check-in feature not merged yet")]
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}

@@ -15,7 +15,7 @@ from app.activities import services as activity_services
 from app.formatting import TZ
 from tests.e2e.conftest import assert_no_page_problems
 
-pytestmark = pytest.mark.chromium
+pytestmark = [pytest.mark.chromium, pytest.mark.wipe]  # a live server: the full wipe
 
 SLUG = "bhyt-day-2026"
 

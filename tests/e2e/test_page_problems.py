@@ -15,7 +15,7 @@ from tests.e2e.conftest import assert_no_page_problems
 from tests.e2e.test_checkin_journeys import has_checkin
 from tests.e2e.test_journeys import SLUG, held_fair
 
-pytestmark = pytest.mark.chromium
+pytestmark = [pytest.mark.chromium, pytest.mark.wipe]  # a live server: the full wipe
 
 
 def visit(tab, url: str) -> None:

@@ -1,11 +1,14 @@
 """API callers as a Principal (id, role, commune) on the check-in path; the ORM user still there where it is needed."""
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Activity, CheckIn, Notification
 from app.models.types import utcnow
 from tests.activities.helpers import payload
 from tests.checkin.conftest import count
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 BODY = {"full_name": "Vũ Văn Nam", "phone": "0903456789", "consent": True}
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.models import LoginAttempt
-from tests.conftest import csrf_token, post_form
+from tests.support import csrf_token, post_form
 
 
 def test_login_page_is_vietnamese(client):

@@ -1,12 +1,13 @@
 """Targets of SPEC §9 against recorded actuals and enrolments recorded at activities."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.models import Activity, Target, TargetActual
-from tests.conftest import post_form
+from app.models import Target, TargetActual
+from tests import factories
+from tests.support import post_form
 
 
 def test_targets_seeded_from_the_plans(db):
@@ -49,13 +50,9 @@ def test_viewer_reads_but_cannot_record(client, make_user, login, db):
 
 
 def test_enrolments_recorded_at_held_activities_show_beside_voluntary_target(client, make_user, login, db):
-    def activity(status, new_bhxh):
-        start = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
-        return Activity(kind="fair", title="Ngày hội", start_at=start, end_at=start, evidence_date=date(2026, 7, 1),
-                        status=status, results={"consultations": 5, "new_bhxh": new_bhxh})
-
-    db.session.add_all([activity("held", 12), activity("held", 30), activity("planned", 999)])
-    db.session.commit()
+    for status, new_bhxh in (("held", 12), ("held", 30), ("planned", 999)):
+        factories.activity("fair", date(2026, 7, 1), status, commune_code=None,
+                           results={"consultations": 5, "new_bhxh": new_bhxh})
     login(make_user("city"))
     page = client.get("/targets").get_data(as_text=True)
     row = page.split('data-metric="bhxh_voluntary" data-year="2026"')[1].split("</tr>")[0]

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditLog, User
-from tests.conftest import post_form
+from tests.support import post_form
 
 GOOD = {"username": "nguyenvana", "full_name": "Nguyễn Văn A", "email": "", "role": "commune",
         "commune_code": "11311", "password": "Matkhau123", "active": "y"}
@@ -92,6 +92,6 @@ def test_missing_user_is_404(client, admin):
 
 
 def _token(client):
-    from tests.conftest import csrf_token
+    from tests.support import csrf_token
 
     return csrf_token(client, "/admin/users/new")

@@ -12,6 +12,8 @@ from app.activities.services import FIELDS
 from app.formatting import TZ
 from tests.fuzz.conftest import FUZZ, JUNK, TEXT, Tally, row_counts
 
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 VALID = {"commune_code": "11311", "kind": "fair", "title": "Ngày hội BHYT", "status": "planned",
          "start": "2026-07-01T08:00:00+07:00", "end": "2026-07-01T11:00:00+07:00", "venue": "Nhà văn hóa",
          "partners": ["UBND xã"], "audiences": [1, 2], "messages": [3], "results": {"consultations": 5},

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.formatting import TZ
-from tests.conftest import csrf_token
 from tests.fuzz.conftest import FUZZ, TEXT, Tally, row_counts
+from tests.support import csrf_token
 
 FORMS = settings(FUZZ, max_examples=50)
 VALUE = st.one_of(TEXT, st.lists(TEXT, max_size=3),

@@ -1,5 +1,9 @@
 """The lean cookie session (app/security.py): API calls get no cookie; browsers keep theirs."""
 
+import pytest
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 
 def _session_cookies(response) -> list[str]:
     return [value for value in response.headers.getlist("Set-Cookie") if value.startswith("session=")]

@@ -16,7 +16,9 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.formatting import TZ
-from tests.conftest import csrf_token
+from tests.support import csrf_token
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 ROLES = ("admin", "city", "commune", "viewer", "agency")
 ALL = frozenset({"admin", "city", "commune", "viewer"})  # the first wave's roles; `agency` is named where it may

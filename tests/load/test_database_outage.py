@@ -16,7 +16,9 @@ from bench.checkin import prepare
 from bench.load import stored_nonces
 from bench.pgcluster import pg_bin, private_cluster
 from bench.server import gunicorn
-from tests.conftest import require_tool
+from tests.support import require_tool
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 OUTAGE_SECONDS = 4
 

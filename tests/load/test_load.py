@@ -5,6 +5,8 @@ import pytest
 from bench.load import make_bodies, send, stored_nonces
 from bench.server import gunicorn
 
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 
 @pytest.mark.slow
 def test_1000_checkins_with_20_percent_repeats_are_all_answered_and_stored_once(app, db, make_user, api_token,

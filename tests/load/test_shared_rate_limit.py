@@ -9,7 +9,9 @@ import time
 import pytest
 
 from bench.server import free_port, gunicorn
-from tests.conftest import require_tool
+from tests.support import require_tool
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 LIMIT = 20  # /c/<token> POST: 20/minute per client IP (app/checkin/routes.py)
 

@@ -1,12 +1,11 @@
-"""Fixtures for the reminders: the campaigns services over the test database, and an activity factory."""
+"""Fixtures for the reminders: the campaigns services over the test database, activities at local moments."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 
 from app.formatting import TZ
-from app.models import Activity, Commune
+from tests import factories
 
 HONG_BANG = "11311"
 BACH_LONG_VI = "11948"
@@ -30,21 +29,13 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def make_activity(db):
-    """Factory: an activity of a commune (by code; None = city level) starting at a local moment."""
+    """An activity of a commune (by code; None = city level) starting at a local moment "dd/mm HH:MM"."""
 
     def make(kind="fair", start="01/7 08:00", hours=3, status="planned", commune_code=HONG_BANG,
              created_by=None, title=None, evidence=None):
-        commune = db.session.scalar(select(Commune).where(Commune.code == commune_code)) if commune_code else None
-        start_at = at(start)
-        activity = Activity(
-            commune_id=commune.id if commune else None, kind=kind, title=title or f"Hoạt động {kind}",
-            start_at=start_at, end_at=start_at + timedelta(hours=hours),
-            evidence_date=evidence or start_at.date(), venue="Nhà văn hóa", status=status,
-            created_by_id=created_by.id if created_by else None,
-            results={"doc_number": "12/TTr", "doc_date": "2026-06-20"} if kind == "advisory" else {},
-        )
-        db.session.add(activity)
-        db.session.commit()
-        return activity
+        return factories.activity(
+            kind, evidence, status, commune_code=commune_code, start=at(start), hours=hours, qr_ready=False,
+            title=title or f"Hoạt động {kind}", created_by_id=created_by.id if created_by else None,
+            results={"doc_number": "12/TTr", "doc_date": "2026-06-20"} if kind == "advisory" else {})
 
     return make

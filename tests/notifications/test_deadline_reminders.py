@@ -111,12 +111,12 @@ def test_snapshot_stores_duty_status_counts_once_per_day(db, campaigns, make_use
 
 
 def test_a_failing_job_is_recorded_not_raised(db, make_user, monkeypatch):
-    from app.campaigns import services
+    from app.compliance import loader
 
     def broken(slug, as_of):
         raise RuntimeError("cơ sở dữ liệu tạm thời không truy cập được")
 
-    monkeypatch.setattr(services, "load_matrix", broken)
+    monkeypatch.setattr(loader, "load_matrix", broken)
     run = run_job("deadline_reminders", as_of=on("26/6"))
     assert run.error and "không truy cập được" in run.error
     stored = db.session.scalar(select(JobRun))

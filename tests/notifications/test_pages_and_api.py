@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app.models import JobRun, Notification
 from app.models.types import utcnow
-from tests.conftest import post_form
 from tests.notifications.conftest import BACH_LONG_VI
+from tests.support import post_form
 
 
 def give(db, user, key, text, read=False):
@@ -130,7 +130,7 @@ def test_cli_lists_and_runs_jobs(runner, db, make_user):
 
 def test_cli_refuses_unknown_job_and_bad_date(runner, db):
     assert runner.invoke(args=["jobs", "run", "nope"]).exit_code != 0
-    assert runner.invoke(args=["jobs", "run", "compliance_snapshot", "--as-of", "30/06/2026"]).exit_code != 0
+    assert runner.invoke(args=["jobs", "run", "compliance_snapshot", "--as-of", "31/02/2026"]).exit_code != 0  # dd/mm/yyyy is accepted (issue 14)
     assert db.session.scalar(select(func.count()).select_from(JobRun)) == 0
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from app.scheduler.jobs import JOBS
 
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

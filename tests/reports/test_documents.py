@@ -20,8 +20,8 @@ from app.reports.commune_report import build_commune_report, commune_report_data
 from app.reports.frame import MOTTO, NATION
 from app.reports.period_report import PeriodReportData, PeriodRow, build_period_report, period_title
 from app.reports.poster import DEFAULT_MESSAGE, PosterData, build_poster, poster_message
-from tests.conftest import require_tool
 from tests.reports.helpers import matrix
+from tests.support import require_tool
 
 LEAD = "Bảo hiểm xã hội thành phố Hải Phòng"
 UTC = dt.UTC

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.models import ReportSubmission
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 URL = "/campaigns/bhyt-day-2026/communes/11311"
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.campaigns.routine import seed_campaigns
 from app.models import Activity, Commune
-from tests.conftest import post_form, require_tool
+from tests.support import post_form, require_tool
 
 SIGNER = "Trần Thị Ánh Tuyết"
 POSITION = "Phó Giám đốc"

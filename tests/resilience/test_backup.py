@@ -1,9 +1,12 @@
 """`flask backup` / `flask restore` round trip: seed-demo → backup → damage → restore → the same data."""
 
+import pytest
 from sqlalchemy import select, update
 
 from app.models import Commune
-from tests.conftest import REFERENCE_TABLES, require_tool
+from tests.support import REFERENCE_TABLES, require_tool
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 
 def snapshot(db) -> dict:

@@ -10,7 +10,9 @@ from sqlalchemy import create_engine, select, text
 from app import create_app
 from app.models import CheckIn
 from bench.server import free_port
-from tests.conftest import IsolatedClient, csrf_token
+from tests.support import IsolatedClient, csrf_token
+
+pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
 PERSON = {"full_name": "Trần Thị Bình", "phone": "0987654321", "consent": True}
 

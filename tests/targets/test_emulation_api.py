@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.models import Campaign
-from tests.campaigns.conftest import make_activity, make_submission
+from tests import factories
 
 TARGET = {"code": "11311", "year": 2026, "bhxh_bat_buoc": 10_000, "bhxh_tu_nguyen": 1_000, "bhyt_rate": 95}
 JUNE = {"code": "11311", "month": "2026-06", "bhxh_bat_buoc": 5_000, "bhxh_tu_nguyen": 1_200, "bhyt_rate": 76}
@@ -17,8 +17,8 @@ def test_the_ranking_replays_the_engine_and_the_actuals_known_on_the_date(client
     july = {**JUNE, "month": "2026-07", "bhxh_bat_buoc": 10_000, "bhxh_tu_nguyen": 1_000, "bhyt_rate": 95}
     assert client.put("/api/v1/actuals/communes", json=[JUNE, july], headers=city).status_code == 200
     bhyt_day = db.session.scalar(select(Campaign).where(Campaign.slug == "bhyt-day-2026"))
-    make_activity("11311", "fair", date(2026, 7, 1))  # duties 2 and 3 of bhyt-day-2026, on time
-    make_submission(bhyt_day.id, "11311", date(2026, 7, 5))  # its report (duty 9), on time
+    factories.activity("fair", date(2026, 7, 1), "held")  # duties 2 and 3 of bhyt-day-2026, on time
+    factories.submission(bhyt_day, on=date(2026, 7, 5))  # its report (duty 9), on time
 
     late = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=city).get_json()
     first = late[0]

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from app.campaigns.services import load_matrix
+from app.compliance.loader import load_matrix
 from app.models import Activity, Agency
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.compliance.engine import TASK_STATUS_LABELS_VI
 from app.models import TaskSubmission
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 from tests.tasks.conftest import HP_PLAN
 
 AS_OF = "2026-12-01"
@@ -124,7 +124,7 @@ def test_city_dashboard_shows_task_completion_per_agency_and_section(client, db,
 def test_progress_report_pdf_in_the_nd30_frame(client, db, make_user, login, tmp_path):
     import subprocess
 
-    from tests.conftest import require_tool
+    from tests.support import require_tool
 
     _demo(db)
     login(make_user("city"))

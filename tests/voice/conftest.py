@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.checkin import services as svc
-from tests.conftest import post_form
+from tests.support import post_form
 
 PERSON = {"full_name": "Trần Thị Bình", "phone": "0987654321", "birth_year": "1975", "audience": "4",
           "residence_code": "11311", "bhyt_status": "valid", "consent": "y"}
@@ -29,8 +29,9 @@ def check_in(app):
 
 
 def rows(db, model, **where) -> int:
-    """How many rows of a model match (a fresh read)."""
-    db.session.rollback()
+    """How many rows of a model match (a fresh read: the test's own read ends with a commit; inside the test's
+    rolled-back transaction a rollback would also undo what the requests committed since it began)."""
+    db.session.commit()
     stmt = select(func.count()).select_from(model)
     for name, value in where.items():
         stmt = stmt.where(getattr(model, name) == value)

@@ -11,7 +11,7 @@ from app.formatting import TZ
 from app.models import FollowUp
 from app.models.types import utcnow
 from app.reports.period_report import period_report_data
-from tests.conftest import post_form
+from tests.support import post_form
 
 FAIR_START = datetime(2026, 7, 1, 8, 0, tzinfo=TZ)  # Ngày hội, in the bhyt-day-2026 campaign
 

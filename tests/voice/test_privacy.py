@@ -8,7 +8,7 @@ from app.models import AuditLog, CheckIn, FollowUp, Question, Rating
 from app.models.types import utcnow
 from app.voice import ratings
 from app.voice.questions import ask
-from tests.conftest import post_form
+from tests.support import post_form
 from tests.voice.conftest import rows
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.models import Notification, Question
 from app.models.types import utcnow
-from tests.conftest import post_form
+from tests.support import post_form
 from tests.voice.conftest import rows
 
 

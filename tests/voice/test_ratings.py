@@ -1,11 +1,14 @@
 """SPEC §17 satisfaction: one rating per check-in through a signed token (page and API); the KPI counts it once."""
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Rating
 from tests.checkin.conftest import PERSON
-from tests.conftest import post_form
+from tests.support import post_form
 from tests.voice.conftest import rows
+
+pytestmark = pytest.mark.wipe  # the API check-in's own connection: the full wipe, not a rolled-back transaction
 
 
 def test_api_checkin_gives_a_rating_token_rated_once_409_again_400_tampered(client, db, make_activity, make_user,

@@ -38,7 +38,7 @@ def test_survey_pdf_has_the_kpi_by_commune_and_a_commune_user_gets_their_own(cli
     assert "Rất bổ ích" in text and "Hội nghị" in text
     client.post("/logout")
     officer_client = client.application.test_client()
-    from tests.conftest import post_form
+    from tests.support import post_form
 
     officer = make_user("commune")
     post_form(officer_client, "/login", {"username": officer.username, "password": officer.plain_password})

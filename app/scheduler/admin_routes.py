@@ -1,4 +1,4 @@
-"""Scheduled jobs page (admin only): each job's last run, next run and result, with "run now"."""
+"""Scheduled jobs page (admin only, on the admin blueprint): each job's last run, next run and result, with "run now"."""
 
 from flask import abort, flash, redirect, render_template, url_for
 

@@ -1,0 +1,98 @@
+"""Activity photo pages: upload, the scoped image and thumbnail, delete (views of the activities blueprint).
+
+Like routes.py, imported by the app factory only.
+"""
+
+import os
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.activities import bp, services
+from app.activities.forms import ConfirmForm
+from app.auth.access import get_scoped_or_404, get_writable_or_404, role_required
+from app.domain.roles import STAFF_ROLES
+from app.extensions import db
+from app.models import Activity, Photo
+
+
+@bp.route("/activities/<int:activity_id>/photos", methods=["POST"])
+@role_required(*STAFF_ROLES)
+def upload_photos(activity_id: int):
+    """Add photos (JPEG/PNG/WebP checked by content, ≤ 5 MB each, ≤ 10 per activity)."""
+    activity = get_writable_or_404(Activity, activity_id, current_user)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn, vui lòng tải lại trang và gửi lại.", "danger")
+        return redirect(url_for("activities.show_activity", activity_id=activity.id))
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if not files:
+        flash("Vui lòng chọn ít nhất một ảnh.", "warning")
+    added = 0
+    for upload in files:
+        try:
+            services.add_photo(activity, upload, current_user, current_app.config["UPLOAD_DIR"],
+                               current_app.config["UPLOAD_MAX_BYTES"], current_app.config["UPLOAD_MAX_FILES"])
+        except services.ActivityError as exc:
+            for message in exc.errors.values():
+                flash(message, "danger")
+        else:
+            db.session.commit()
+            added += 1
+    if added:
+        flash(f"Đã thêm {added} ảnh.", "success")
+    return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))
+
+
+def _scoped_photo(activity_id: int, photo_id: int) -> Photo:
+    """A photo of an activity the user may see (404 otherwise)."""
+    activity = get_scoped_or_404(Activity, activity_id, current_user)
+    photo = db.session.scalar(select(Photo).where(Photo.id == photo_id, Photo.activity_id == activity.id))
+    if photo is None:
+        abort(404)
+    return photo
+
+
+def _send_image(name: str, mimetype: str) -> Response:
+    """An uploaded image's bytes (≤ 5 MB, read whole: no file handle outlives the request); private caching."""
+    path = os.path.join(current_app.config["UPLOAD_DIR"], os.path.basename(name))
+    try:
+        with open(path, "rb") as fh:
+            body = fh.read()
+    except FileNotFoundError:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>")
+@login_required
+def photo_file(activity_id: int, photo_id: int):
+    """A photo, only through this scoped route."""
+    photo = _scoped_photo(activity_id, photo_id)
+    return _send_image(photo.stored_name, photo.content_type)
+
+
+@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/thumb")
+@login_required
+def photo_thumb(activity_id: int, photo_id: int):
+    """A photo's thumbnail, only through this scoped route."""
+    photo = _scoped_photo(activity_id, photo_id)
+    return _send_image(photo.thumb_name, "image/jpeg")
+
+
+@bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@role_required(*STAFF_ROLES)
+def delete_photo(activity_id: int, photo_id: int):
+    """Delete one photo."""
+    get_writable_or_404(Activity, activity_id, current_user)
+    photo = _scoped_photo(activity_id, photo_id)
+    if ConfirmForm().validate_on_submit():
+        services.delete_photo(photo, current_user, current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+        flash("Đã xóa ảnh.", "success")
+    return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))
+

@@ -1,0 +1,62 @@
+"""Helpers the tests share that are not fixtures: tools, a browser-like test client, forms with their CSRF token.
+
+Plain functions, imported from here (never from a conftest module).
+"""
+
+import os
+import re
+import shutil
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+REFERENCE_TABLES = {"cities", "communes", "audiences", "messages", "alembic_version"}
+
+
+def require_tool(path_or_name: str, why: str) -> str:
+    """The tool's path, or a visible skip on a laptop; under CI=true a missing tool fails the test."""
+    found = path_or_name if os.path.isabs(path_or_name) and os.path.exists(path_or_name) else shutil.which(path_or_name)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{path_or_name} is required in CI ({why})")
+    pytest.skip(f"{path_or_name} not installed: {why}")
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, `g` and DB session, as in production.
+
+    Tests hold an app context open to query the database; without this, requests would share
+    that context's `g` (Flask-WTF caches the CSRF token there) and its session's identity map.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a rendered form."""
+    match = CSRF_RE.search(html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """Fetch a page with a form and return its CSRF token (valid for this client's session)."""
+    response = client.get(url)
+    return csrf_from(response.get_data(as_text=True))
+
+
+def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
+    """POST a form like a browser: with the CSRF token of the page that shows it."""
+    payload = dict(data)
+    payload["csrf_token"] = csrf_token(client, form_url or url)
+    return client.post(url, data=payload, **kwargs)
