@@ -11,11 +11,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.auth.access import visible
 from app.domain.dates import MAX_YEAR, MIN_YEAR, parse_date
 from app.domain.kinds import KINDS, STATUSES
 from app.extensions import db
 from app.formatting import fmt_int
-from app.models import Commune
+from app.models import Campaign, Commune
 from app.routing import MAX_PAGE
 
 MAX_PER_PAGE = 200
@@ -114,11 +115,11 @@ def activity_filter(args, user) -> ActivityFilter:
                 query[key], values[name] = value, value.isoformat()
     slug = (args.get("campaign") or "").strip()[:60]
     if slug:
-        from app.compliance.templates import template_for
-
-        spec = template_for(slug)
-        if spec is None:
+        # The stored campaign's period, as the city office edited it (SPEC §18), among those the user may see.
+        period = db.session.execute(visible(select(Campaign.start, Campaign.end).where(Campaign.slug == slug),
+                                            user)).first()
+        if period is None:
             errors["campaign"] = f"Không có chiến dịch “{slug}”."
         else:
-            query["evidence_from"], query["evidence_to"], values["campaign"] = spec.start, spec.end, slug
+            (query["evidence_from"], query["evidence_to"]), values["campaign"] = period, slug
     return ActivityFilter(query, values, errors)

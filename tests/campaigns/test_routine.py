@@ -10,7 +10,7 @@ from app.models import Campaign, Notification
 from app.models.audit import AuditLog
 from app.scheduler.jobs import run_job
 from tests import factories
-from tests.campaigns.conftest import build_season
+from tests.campaigns.helpers import build_season
 
 HB = "11311"
 

@@ -1,14 +1,9 @@
 """Fixtures for the reminders: the campaigns services over the test database, activities at local moments."""
 
-from datetime import datetime
-
 import pytest
 
-from app.formatting import TZ
 from tests import factories
-
-HONG_BANG = "11311"
-BACH_LONG_VI = "11948"
+from tests.notifications.helpers import HONG_BANG, at
 
 
 @pytest.fixture
@@ -17,14 +12,6 @@ def campaigns(db):
     from app.campaigns import services
 
     return services
-
-
-def at(text: str) -> datetime:
-    """A local (Asia/Ho_Chi_Minh) moment written "dd/mm HH:MM" in 2026, as an aware datetime."""
-    day_month, clock = text.split()
-    day, month = day_month.split("/")
-    hour, minute = clock.split(":")
-    return datetime(2026, int(month), int(day), int(hour), int(minute), tzinfo=TZ)
 
 
 @pytest.fixture

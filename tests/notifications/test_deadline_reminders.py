@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.models import ComplianceSnapshot, JobRun, Notification
 from app.scheduler.jobs import run_job
-from tests.notifications.conftest import BACH_LONG_VI, at
+from tests.notifications.helpers import BACH_LONG_VI, at
 
 
 def on(day_month: str) -> date:

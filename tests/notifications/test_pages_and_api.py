@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.models import JobRun, Notification
 from app.models.types import utcnow
-from tests.notifications.conftest import BACH_LONG_VI
+from tests.notifications.helpers import BACH_LONG_VI
 from tests.support import post_form
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-HP_PLAN = "phat-trien-bhxh-2026-2030"
+from tests.tasks.helpers import HP_PLAN
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.models import TaskSubmission
-from tests.tasks.conftest import HP_PLAN
+from tests.tasks.helpers import HP_PLAN
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

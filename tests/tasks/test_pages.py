@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.compliance.engine import TASK_STATUS_LABELS_VI
 from app.models import TaskSubmission
 from tests.support import csrf_token
-from tests.tasks.conftest import HP_PLAN
+from tests.tasks.helpers import HP_PLAN
 
 AS_OF = "2026-12-01"
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
 
 from app.checkin import services as svc
 from tests.support import post_form
@@ -27,12 +26,3 @@ def check_in(app):
 
     return do
 
-
-def rows(db, model, **where) -> int:
-    """How many rows of a model match (a fresh read: the test's own read ends with a commit; inside the test's
-    rolled-back transaction a rollback would also undo what the requests committed since it began)."""
-    db.session.commit()
-    stmt = select(func.count()).select_from(model)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(model, name) == value)
-    return db.session.scalar(stmt)

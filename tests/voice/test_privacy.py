@@ -9,7 +9,7 @@ from app.models.types import utcnow
 from app.voice import ratings
 from app.voice.questions import ask
 from tests.support import post_form
-from tests.voice.conftest import rows
+from tests.voice.helpers import rows
 
 
 def test_admin_deletes_a_residents_data_on_request_and_it_is_audited(client, db, make_activity, make_user, login):

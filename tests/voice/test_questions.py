@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.models import Notification, Question
 from app.models.types import utcnow
 from tests.support import post_form
-from tests.voice.conftest import rows
+from tests.voice.helpers import rows
 
 
 def _ask(client, token, **data):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.models import Rating
 from tests.checkin.conftest import PERSON
 from tests.support import post_form
-from tests.voice.conftest import rows
+from tests.voice.helpers import rows
 
 pytestmark = pytest.mark.wipe  # the API check-in's own connection: the full wipe, not a rolled-back transaction
 
