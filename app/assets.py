@@ -28,7 +28,7 @@ from werkzeug.security import safe_join
 __all__ = ["BUNDLES", "IMMUTABLE", "asset", "hashed_name", "register"]
 
 _STAFF_CSS = ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap-icons/icons.css", "css/app.css")
-_STAFF_JS = ("vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js")
+_STAFF_JS = ("vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js", "js/dateinput.js")
 
 # The one list of bundles (page kind → files, in order). Templates pick a kind (base.html: `css_bundle`,
 # `js_bundle`); Chart.js is only in the chart pages' bundles, the QR decoder only in the scanner's.

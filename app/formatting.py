@@ -76,6 +76,25 @@ def fmt_percent(value, digits: int = 1, locale: Locale = VI) -> str:
     return format_percent(value, pattern.format(decimals=decimals), locale=locale)
 
 
+def fmt_date_input(value) -> str:
+    """The value of a dd/mm/yyyy input: a date, a datetime (with HH:MM) or an ISO string re-shown as dd/mm/yyyy."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return fmt_datetime(value)
+    if isinstance(value, date):
+        return fmt_date(value)
+    text = str(value).strip()
+    try:
+        if len(text) == 10 and text[4] == "-":
+            return fmt_date(date.fromisoformat(text))
+        if len(text) >= 16 and text[4] == "-" and text[10] in "T ":
+            return datetime.fromisoformat(text[:16]).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        pass
+    return text  # what the person typed, shown back next to its error
+
+
 def register(app) -> None:
     """Install the filters in Jinja: the same formats in the page's language."""
     app.jinja_env.filters.update(
@@ -84,4 +103,5 @@ def register(app) -> None:
         time=lambda value: fmt_time(value, page_locale()),
         num=lambda value: fmt_int(value, page_locale()),
         pct=lambda value, digits=1: fmt_percent(value, digits, page_locale()),
+        date_input=fmt_date_input,
     )

@@ -1,14 +1,14 @@
 """Activity forms. Only the shapes live here: every rule is checked once, in `services.validate`."""
 
 from sqlalchemy import select
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Optional
 
 from app.collation import vi_sorted
-from app.domain.kinds import KINDS, PARTNER_TAGS, STATUS_LABELS
+from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
-from app.forms import BaseForm, choices
+from app.forms import DATETIME_INPUT, BaseForm, choices
 from app.models import Audience, Commune, Message
 
 
@@ -26,8 +26,8 @@ class ActivityForm(BaseForm):
     kind = SelectField("Loại hoạt động", choices=choices((k, v.label) for k, v in KINDS.items()),
                        validate_choice=False)
     title = StringField("Tiêu đề")
-    start = StringField("Bắt đầu", render_kw={"type": "datetime-local"})
-    end = StringField("Kết thúc", render_kw={"type": "datetime-local"})
+    start = StringField("Bắt đầu", render_kw=DATETIME_INPUT)
+    end = StringField("Kết thúc", render_kw=DATETIME_INPUT)
     venue = StringField("Địa điểm")
     organiser = StringField("Đơn vị chủ trì")
     partners = CheckboxesField("Đơn vị phối hợp", choices=choices((t, t) for t in PARTNER_TAGS),
@@ -39,6 +39,7 @@ class ActivityForm(BaseForm):
     status = SelectField("Trạng thái", choices=choices([("planned", STATUS_LABELS["planned"]),
                                                         ("held", STATUS_LABELS["held"])]), validate_choice=False)
     notes = TextAreaField("Ghi chú", render_kw={"rows": 3})
+    preregistration = BooleanField("Cho người dân đăng ký trước và nhận vé QR cá nhân")
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,6 +65,7 @@ class ActivityForm(BaseForm):
             "audiences": list(self.audiences.data or []), "messages": list(self.messages.data or []),
             "links": (self.links.data or "").splitlines(), "status": self.status.data or "planned",
             "results": results, "notes": self.notes.data or "",
+            "preregistration": bool(self.preregistration.data) and kind in QR_KINDS,
         }
         if self.commune_editable:
             data["commune_code"] = self.commune_code.data or None
@@ -83,8 +85,8 @@ class CancelForm(BaseForm):
 class CopyForm(BaseForm):
     """Copy an activity to new dates."""
 
-    start = StringField("Bắt đầu", render_kw={"type": "datetime-local"})
-    end = StringField("Kết thúc", render_kw={"type": "datetime-local"})
+    start = StringField("Bắt đầu", render_kw=DATETIME_INPUT)
+    end = StringField("Kết thúc", render_kw=DATETIME_INPUT)
 
 
 class ConfirmForm(BaseForm):

@@ -20,6 +20,7 @@ from app import params
 from app.activities import bp, services
 from app.activities.counted import counted_results, total_results
 from app.activities.forms import ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
+from app.activities.history import describe as describe_changes
 from app.auth.access import can_edit_commune, get_scoped_or_404, get_writable_or_404, role_required
 from app.checkin.links import current_checkin_url
 from app.collation import vi_sorted
@@ -181,12 +182,22 @@ def show_activity(activity_id: int):
         link = current_checkin_url(activity)
         if link and not had_nonce:
             db.session.commit()  # the new QR nonce must outlive this request
-    from app.checkin.services import checkin_counts
+    from app.checkin.links import unreachable_by_phones
+    from app.checkin.services import checkin_counts, window, window_state
 
     checkins = checkin_counts([activity.id]).get(activity.id, 0) if activity.qr_capable else 0
+    checkin_window = None
+    if activity.qr_capable and activity.status != "cancelled":
+        opens, closes = window(activity)
+        checkin_window = {"state": window_state(activity, utcnow()), "opens": opens, "closes": closes}
+    ids = {v for h in history for v in ((h.details or {}).get("changed") or {}).get("commune_id") or [] if v}
+    communes = dict(db.session.execute(select(Commune.id, Commune.name).where(Commune.id.in_(ids))).all()) if ids else {}
+    history = [(h, describe_changes((h.details or {}).get("changed"), communes, activity.kind)) for h in history]
     counted = counted_results([activity.id])[activity.id]
     return render_template("activities/show.html", activity=activity, history=history, audiences=audiences,
                            checkins=checkins, counted=counted, results_total=total_results(activity.results, counted),
+                           checkin_window=checkin_window,
+                           localhost_link=link is not None and unreachable_by_phones(link),
                            messages=messages, can_edit=can_edit, show_people=current_user.role != "viewer",
                            cancel_form=CancelForm(), confirm_form=ConfirmForm(), checkin_link=link,
                            max_photos=current_app.config["UPLOAD_MAX_FILES"], **_lookups())
@@ -201,8 +212,8 @@ def edit_activity(activity_id: int):
     if request.method == "GET":
         form.commune_code.data = activity.commune.code if activity.commune else ""
         form.kind.data, form.title.data = activity.kind, activity.title
-        form.start.data = local(activity.start_at).strftime("%Y-%m-%dT%H:%M")
-        form.end.data = local(activity.end_at).strftime("%Y-%m-%dT%H:%M")
+        form.start.data = local(activity.start_at).strftime("%d/%m/%Y %H:%M")
+        form.end.data = local(activity.end_at).strftime("%d/%m/%Y %H:%M")
         form.venue.data, form.organiser.data = activity.venue, activity.organiser
         form.partners.data = [p for p in activity.partners or [] if p in PARTNER_TAGS]
         form.partners_other.data = "\n".join(p for p in activity.partners or [] if p not in PARTNER_TAGS)
@@ -211,6 +222,7 @@ def edit_activity(activity_id: int):
         form.links.data = "\n".join(activity.links or [])
         form.status.data = activity.status if activity.status != "cancelled" else "planned"
         form.notes.data = activity.notes
+        form.preregistration.data = bool(activity.preregistration)
         values = {f"r-{activity.kind}-{k}": ("\n".join(v) if isinstance(v, list) else v)
                   for k, v in (activity.results or {}).items()}
         return _form_page(form, activity, values, {}, 200)
@@ -294,8 +306,8 @@ def copy_activity(activity_id: int):
     activity = get_writable_or_404(Activity, activity_id, current_user)
     form = CopyForm()
     if request.method == "GET":
-        form.start.data = local(activity.start_at).strftime("%Y-%m-%dT%H:%M")
-        form.end.data = local(activity.end_at).strftime("%Y-%m-%dT%H:%M")
+        form.start.data = local(activity.start_at).strftime("%d/%m/%Y %H:%M")
+        form.end.data = local(activity.end_at).strftime("%d/%m/%Y %H:%M")
         return render_template("activities/copy.html", activity=activity, form=form, **_lookups())
     if form.validate_on_submit():
         try:

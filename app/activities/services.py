@@ -48,7 +48,7 @@ __all__ = ["FIELDS", "MAX_LINKS", "MAX_NOTES", "MAX_ORGANISER", "MAX_PARTNERS", 
 # --------------------------------------------------------------------------- writes
 
 AUDITED = ("commune_id", "kind", "title", "start_at", "end_at", "venue", "organiser", "status", "cancel_reason",
-           "partners", "audiences", "messages", "results", "links", "notes", "evidence_date")
+           "partners", "audiences", "messages", "results", "links", "notes", "evidence_date", "preregistration")
 
 
 def _jsonable(value):

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from app.domain.dates import MAX_YEAR, MIN_YEAR, parse_datetime
-from app.domain.kinds import KINDS, STATUSES, clean_results, evidence_date, is_http_url
+from app.domain.kinds import KINDS, QR_KINDS, STATUSES, clean_results, evidence_date, is_http_url
 from app.extensions import db
 from app.formatting import fmt_int, local
 from app.models import Activity, Commune
@@ -12,7 +12,7 @@ MAX_TITLE, MAX_VENUE, MAX_ORGANISER, MAX_REASON, MAX_NOTES = 300, 300, 200, 500,
 MAX_PARTNERS, MAX_PARTNER_LEN, MAX_LINKS, MAX_LINK_LEN = 20, 100, 20, 1000
 AUDIENCE_IDS, MESSAGE_IDS = range(1, 7), range(1, 20)
 FIELDS = ("commune_code", "kind", "title", "start", "end", "venue", "organiser", "status", "cancel_reason",
-          "partners", "audiences", "messages", "results", "links", "notes")
+          "partners", "audiences", "messages", "results", "links", "notes", "preregistration")
 
 
 class ActivityError(Exception):
@@ -160,6 +160,14 @@ def validate(data: dict, actor) -> tuple[dict, dict]:
     if status == "cancelled" and not reason and "cancel_reason" not in errors:
         errors["cancel_reason"] = "Vui lòng nhập lý do hủy."
     values["cancel_reason"] = reason or None
+    pre = data.get("preregistration", False)
+    if pre is None:
+        pre = False
+    if not isinstance(pre, bool):
+        errors["preregistration"] = "Phải là true hoặc false."
+    elif pre and kind and kind not in QR_KINDS:
+        errors["preregistration"] = "Chỉ hoạt động điểm danh bằng mã QR mới cho đăng ký trước."
+    values["preregistration"] = pre is True
     values["results"] = {}
     if kind:
         results, result_errors = clean_results(kind, data.get("results") or {}, held=status == "held")
@@ -182,4 +190,5 @@ def as_input(activity: Activity) -> dict:
         "status": activity.status, "cancel_reason": activity.cancel_reason, "partners": list(activity.partners or []),
         "audiences": list(activity.audiences or []), "messages": list(activity.messages or []),
         "results": dict(activity.results or {}), "links": list(activity.links or []), "notes": activity.notes or "",
+        "preregistration": bool(activity.preregistration),
     }

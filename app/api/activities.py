@@ -54,6 +54,7 @@ def serialize(activity: Activity, checkins: int | None = None, counted: dict | N
         "counted": counted,
         "links": activity.links or [],
         "notes": activity.notes,
+        "preregistration": bool(activity.preregistration),
         "created_at": local(activity.created_at).isoformat(),
         "updated_at": local(activity.updated_at).isoformat(),
     }

@@ -46,11 +46,12 @@ def login():
         if user is None:
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
             return render_template("auth/login.html", form=form), 200
+        lang = session.get("lang")  # the language picked on the login page survives the new session
         session.clear()  # a new session on login (no fixation)
         login_user(user, remember=form.remember.data)
-        if user.locale:
-            session["lang"] = user.locale
-        flash(f"Xin chào, {user.full_name}!", "success")
+        if user.locale or lang:
+            session["lang"] = user.locale or lang
+        # No "Xin chào" flash: the home page greets the user (it was said twice).
         return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 

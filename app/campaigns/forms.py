@@ -2,7 +2,6 @@
 
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.domain.kinds import KINDS
 from app.formatting import today_local
-from app.forms import BaseForm, choices
+from app.forms import BaseForm, DayField, choices
 
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
@@ -39,8 +38,8 @@ class CampaignForm(BaseForm):
 
     name = StringField("Tên chiến dịch", validators=[DataRequired("Vui lòng nhập tên chiến dịch."),
                                                      Length(max=300, message="Tối đa 300 ký tự.")])
-    start = DateField("Bắt đầu", validators=[DataRequired("Vui lòng nhập ngày bắt đầu (dd/mm/yyyy).")])
-    end = DateField("Kết thúc", validators=[DataRequired("Vui lòng nhập ngày kết thúc (dd/mm/yyyy).")])
+    start = DayField("Bắt đầu", validators=[DataRequired("Vui lòng nhập ngày bắt đầu (dd/mm/yyyy).")])
+    end = DayField("Kết thúc", validators=[DataRequired("Vui lòng nhập ngày kết thúc (dd/mm/yyyy).")])
     active = BooleanField("Đang triển khai")
 
     def validate_end(self, field):
@@ -58,8 +57,8 @@ class DutyForm(_WindowMixin, BaseForm):
     min_count = IntegerField("Số lượng tối thiểu", validators=[
         DataRequired("Vui lòng nhập số lượng tối thiểu (từ 1)."),
         NumberRange(min=1, max=1000, message="Số lượng tối thiểu phải từ 1 đến 1.000.")])
-    window_start = DateField("Tính từ ngày", validators=[Optional()])
-    window_end = DateField("Hạn cuối (tính cả ngày này)", validators=[Optional()])
+    window_start = DayField("Tính từ ngày", validators=[Optional()])
+    window_end = DayField("Hạn cuối (tính cả ngày này)", validators=[Optional()])
     hint = TextAreaField("Hướng dẫn cho cơ sở", validators=[Length(max=1000, message="Tối đa 1.000 ký tự.")])
 
     def __init__(self, *args, evidence: str = "activity", **kwargs):
@@ -84,8 +83,8 @@ class RequirementForm(_WindowMixin, BaseForm):
     min_count = IntegerField("Số lượng tối thiểu toàn thành phố", validators=[
         DataRequired("Vui lòng nhập số lượng tối thiểu (từ 1)."),
         NumberRange(min=1, max=100000, message="Số lượng tối thiểu phải từ 1 trở lên.")])
-    window_start = DateField("Tính từ ngày", validators=[Optional()])
-    window_end = DateField("Đến hết ngày", validators=[Optional()])
+    window_start = DayField("Tính từ ngày", validators=[Optional()])
+    window_end = DayField("Đến hết ngày", validators=[Optional()])
 
     def validate_kinds(self, field):
         """At least one kind."""
@@ -102,7 +101,7 @@ class SubmitReportForm(BaseForm):
 class PaperReportForm(BaseForm):
     """A report received on paper, recorded by the city office with its date of receipt."""
 
-    submitted_on = DateField("Ngày nhận báo cáo", validators=[DataRequired("Vui lòng nhập ngày nhận báo cáo.")])
+    submitted_on = DayField("Ngày nhận báo cáo", validators=[DataRequired("Vui lòng nhập ngày nhận báo cáo.")])
     note = TextAreaField("Ghi chú", validators=[Length(max=1000, message="Tối đa 1.000 ký tự.")])
 
     def validate_submitted_on(self, field):

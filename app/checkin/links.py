@@ -22,3 +22,21 @@ def checkin_url(activity, base_url: str, secret_key: str) -> str | None:
 def current_checkin_url(activity) -> str | None:
     """The check-in address of an activity for the current request's app."""
     return checkin_url(activity, public_base_url(), current_app.config["SECRET_KEY"])
+
+
+def unreachable_by_phones(url: str | None) -> bool:
+    """True when a printed QR would send residents' phones to this machine or a private network
+    (localhost, 127.0.0.1, 10.x, 192.168.x, …) because PUBLIC_BASE_URL is not set (issue 15 item 3)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if not url or current_app.config.get("PUBLIC_BASE_URL"):
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    if host in ("localhost", "") or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local

@@ -25,7 +25,7 @@ from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
 from app.checkin import bp
 from app.checkin import services as svc
 from app.checkin.forms import ActionForm, ImportForm, PersonForm
-from app.checkin.links import current_checkin_url
+from app.checkin.links import current_checkin_url, unreachable_by_phones
 from app.checkin.qr import qr_png, qr_svg
 from app.checkin.rating_tokens import rating_token
 from app.collation import vi_sorted
@@ -122,7 +122,7 @@ def self_checkin(token: str):
         flash("Phiên điền biểu mẫu đã hết hạn, vui lòng gửi lại.", "warning")
     opens, closes = svc.window(activity)
     return render_template("checkin/self_checkin.html", activity=activity, form=form, opens=opens, closes=closes,
-                           title="Điểm danh")
+                           title="Điểm danh", window_state=svc.window_state(activity, utcnow()))
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
@@ -197,7 +197,7 @@ def attendance(activity_id: int):
         total=svc.checkin_counts([activity.id])[activity.id], by_audience=svc.counts_by_audience(activity.id),
         by_residence=svc.counts_by_residence(activity.id), audiences=audiences, bhyt=BHYT_LABELS,
         sources=SOURCE_LABELS, can_edit=can_edit_commune(current_user, activity.commune_id),
-        url=url, action_form=ActionForm())
+        url=url, url_unreachable=unreachable_by_phones(url), action_form=ActionForm())
 
 
 def _export_rows(activity: Activity):
@@ -285,8 +285,10 @@ def activity_qr(activity_id: int, fmt: str):
 def scanner(activity_id: int):
     """SPEC §5 scanner page: camera, USB scanner box, search; works offline with a queue."""
     activity = _load(activity_id, edit=True)
+    opens, closes = svc.window(activity)
     return render_template("checkin/scanner.html", activity=activity,
-                           total=svc.checkin_counts([activity.id])[activity.id])
+                           total=svc.checkin_counts([activity.id])[activity.id],
+                           opens=opens, closes=closes, window_state=svc.window_state(activity, utcnow()))
 
 
 def answer(outcome: svc.Outcome) -> dict:

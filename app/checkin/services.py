@@ -224,6 +224,12 @@ def window(activity: Activity) -> tuple[datetime, datetime]:
             activity.end_at + timedelta(minutes=activity.checkin_close_minutes_after or 0))
 
 
+def window_state(activity: Activity, now: datetime) -> str:
+    """ "not_yet", "open" or "closed": where `now` stands against the activity's check-in window."""
+    opens, closes = window(activity)
+    return "not_yet" if now < opens else "closed" if now > closes else "open"
+
+
 def check_window(activity: Activity, now: datetime) -> None:
     """Refuse with `outside_window` before the opening or after the closing of check-in."""
     opens, closes = window(activity)

@@ -1,7 +1,13 @@
 """Form base shared by every feature: WTForms' built-in messages in Vietnamese (WTForms ships no vi catalogue)."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import DateField, SelectChoice
+from wtforms.widgets import TextInput
+
+DATE_INPUT = {"data-date": True, "placeholder": "dd/mm/yyyy", "maxlength": 10, "inputmode": "numeric",
+              "autocomplete": "off"}
+DATETIME_INPUT = {"data-datetime": True, "placeholder": "dd/mm/yyyy HH:MM", "maxlength": 16, "inputmode": "numeric",
+                  "autocomplete": "off"}
 
 VI_MESSAGES = {
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
@@ -59,3 +65,17 @@ class BaseForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 SelectChoice objects."""
     return [SelectChoice(str(value), str(label)) for value, label in pairs]
+
+
+class DayField(DateField):
+    """A date typed and shown as dd/mm/yyyy (ISO yyyy-mm-dd accepted too), with the app's calendar picker.
+
+    Never ``<input type=date>``: browsers show it in their own language's order (mm/dd/yyyy in English).
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        kwargs["render_kw"] = {**DATE_INPUT, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)

@@ -5,6 +5,7 @@ Every cell is the status word the page shows (`pages` rows), coloured as in the 
 
 import io
 
+from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -46,7 +47,13 @@ def _bytes(wb) -> bytes:
 
 
 def register_xlsx(plan, sections, as_of) -> bytes:
-    """The register: one line per task × period × unit, with status and what is missing until when."""
+    """The register: one line per task × period × unit, with status and what is missing until when (Vietnamese,
+    as every document of the app, whatever the language of the page it was asked from)."""
+    with force_locale("vi"):
+        return _register_xlsx(plan, sections, as_of)
+
+
+def _register_xlsx(plan, sections, as_of) -> bytes:
     wb, ws = _book("Danh mục", f"{plan.title} — tình hình tại ngày {fmt_date(as_of)}",
                    ["Mục", "TT", "Nội dung công việc", "Cơ quan chủ trì", "Sản phẩm", "Thời gian", "Kỳ", "Đơn vị",
                     "Hạn", "Trạng thái", "Ghi chú"], [6, 5, 60, 24, 30, 20, 18, 10, 12, 18, 40])

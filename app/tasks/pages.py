@@ -3,9 +3,12 @@
 Pages, Excel and PDF read these rows, so they cannot disagree with each other or with the API.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+from flask_babel import gettext as _
 
 from app.compliance.engine import TASK_STATUS_LABELS_VI
 from app.compliance.tasks import Instance, Register, TaskRow, counts_of
@@ -47,22 +50,48 @@ def sections(plan: Plan, tasks: list[Task], register: Register, status: str | No
     return [(code, titles.get(code, ""), lines[code]) for code in order if code in lines]
 
 
+ROMAN = ("I", "II", "III", "IV")
+
+
+def period_label(p) -> str:
+    """A period's name in the page's language: the engine's label is Vietnamese, its key says what it is."""
+    key = p.key
+    if m := re.fullmatch(r"(\d{4})-H([12])", key):
+        y = int(m[1])
+        return _("6 tháng đầu năm %(y)d", y=y) if m[2] == "1" else _("6 tháng cuối năm %(y)d", y=y)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", key):
+        return _("Quý %(q)s/%(y)d", q=ROMAN[int(m[2]) - 1], y=int(m[1]))
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
+        return _("Tháng %(m)d/%(y)d", m=int(m[2]), y=int(m[1]))
+    if m := re.fullmatch(r"(\d{4})", key):
+        return _("Năm %(y)d", y=int(m[1]))
+    if m := re.fullmatch(r"(\d{4})-(\d{4})", key):
+        return _("Năm %(a)d–%(b)d", a=int(m[1]), b=int(m[2]))
+    if key == "once" and p.start and p.end:
+        return f"{fmt_date(p.start)} – {fmt_date(p.end)}"
+    if key == "once" and p.end:
+        return _("Đến hết %(day)s", day=fmt_date(p.end))
+    if key == "once" and p.start:
+        return _("Từ %(day)s", day=fmt_date(p.start))
+    return p.label
+
+
 def missing(instance: Instance, as_of: date) -> str:
-    """What a cell lacks and until when, in the plan's words (or what it has)."""
+    """What a cell lacks and until when, in the plan's words (or what it has), in the page's language."""
     p = instance.period
     have, need = instance.found, instance.need
     if instance.status == "done":
-        return f"Đã có {have} sản phẩm đúng hạn."
+        return _("Đã có %(n)d sản phẩm đúng hạn.", n=have)
     if instance.status == "late":
-        return f"Có sản phẩm sau hạn {fmt_date(p.end)}."
+        return _("Có sản phẩm sau hạn %(day)s.", day=fmt_date(p.end))
     if instance.status == "upcoming":
-        return f"Chưa đến kỳ: từ {fmt_date(p.start)} đến {fmt_date(p.end)}."
-    lack = f"Cần {need} sản phẩm, đã có {have}" if need > 1 else "Chưa có sản phẩm"
+        return _("Chưa đến kỳ: từ %(start)s đến %(end)s.", start=fmt_date(p.start), end=fmt_date(p.end))
+    lack = _("Cần %(need)d sản phẩm, đã có %(have)d", need=need, have=have) if need > 1 else _("Chưa có sản phẩm")
     if instance.status == "overdue":
-        return f"{lack}; đã quá hạn {fmt_date(p.end)}."
+        return _("%(lack)s; đã quá hạn %(day)s.", lack=lack, day=fmt_date(p.end))
     if instance.status == "planned":
-        return f"{lack}; đã có hoạt động kế hoạch; hạn {fmt_date(p.end)}."
-    return f"{lack}; hạn {fmt_date(p.end)}." if p.end else f"{lack}."
+        return _("%(lack)s; đã có hoạt động kế hoạch; hạn %(day)s.", lack=lack, day=fmt_date(p.end))
+    return _("%(lack)s; hạn %(day)s.", lack=lack, day=fmt_date(p.end)) if p.end else f"{lack}."
 
 
 def next_due(register: Register, as_of: date, limit: int = 5) -> list[Instance]:

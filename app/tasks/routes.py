@@ -43,6 +43,9 @@ def _globals():
             "missing": pages.missing}
 
 
+bp.add_app_template_global(pages.period_label, "period_label")  # the agency home (main.index) names periods too
+
+
 def _city_id() -> int:
     city = city_of(current_app.config["CITY"])
     if city is None:

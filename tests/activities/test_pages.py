@@ -165,7 +165,8 @@ def test_audit_log_records_changed_fields(client, db, make_user, login):
     assert set(entries[1].details["changed"]) == {"venue", "title"}
     assert entries[1].details["changed"]["venue"] == ["Hội trường UBND phường", "Loa truyền thanh tổ 7"]
     page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
-    assert "venue" in page and user.full_name in page
+    assert "Địa điểm:" in page and "Loa truyền thanh tổ 7" in page and user.full_name in page
+    assert "venue" not in page[page.index("data-history"):]  # labels, never column names (issue 15 item 7)
 
 
 def test_viewer_reads_without_personal_data(client, db, make_user, login):

@@ -84,9 +84,9 @@ class PageProblems(list):
 
 def open_context(chromium, base_url: str, **options):
     """A fresh context (cookies, storage) in Vietnamese time that records its pages' problems in `.problems`."""
-    settings = {"viewport": {"width": 1366, "height": 900}, **options}
-    context = chromium.new_context(base_url=base_url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
-                                   accept_downloads=True, **settings)
+    settings = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN", **options}  # en-US: an English browser
+    context = chromium.new_context(base_url=base_url, timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True,
+                                   **settings)
     context.set_default_timeout(TIMEOUT_MS)
     problems = PageProblems()
     context.expose_binding("__reportProblem", lambda source, text: problems.add(source["page"], text))

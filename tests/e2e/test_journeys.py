@@ -112,7 +112,7 @@ def test_city_officer_filters_overdue_opens_evidence_and_exports_excel(tab, make
     tab.goto(f"/campaigns/{SLUG}/matrix")
     tab.get_by_label("Xem tại ngày").fill("2026-07-08")
     tab.get_by_role("button", name="Xem", exact=True).click()
-    tab.wait_for_url(re.compile(r"as_of=2026-07-08"))
+    tab.wait_for_url(re.compile(r"as_of=08%2F07%2F2026"))  # the date input sends what it shows, dd/mm/yyyy
     assert tab.locator("[data-as-of]").inner_text() == "08/07/2026"
     assert tab.locator("tr[data-commune]").count() == 114
 

@@ -1,0 +1,116 @@
+"""Honest states on staff and public pages (issue 15 item 3): pre-registration switch, check-in window,
+the warning when a printed QR would point at this machine; readable history; dd/mm/yyyy inputs."""
+
+import re
+from datetime import timedelta
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+
+from app.checkin.links import checkin_url
+from app.models import Activity
+from app.models.types import utcnow
+from tests.activities.helpers import form_data, make_activity, payload
+from tests.conftest import post_form
+
+
+@pytest.fixture
+def checkin_activity(request):
+    """The shared factory of a QR-capable activity (tests/conftest.py), under a name that does not hide
+    this package's own `make_activity` helper."""
+    return request.getfixturevalue("make_activity")
+
+
+def test_preregistration_switch_on_the_form(client, db, make_user, login):
+    login(make_user("commune"))
+    response = post_form(client, "/activities/new", form_data("fair", preregistration="y"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    activity = db.session.scalars(select(Activity)).one()
+    assert activity.preregistration is True
+    edit = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    assert "checked" in re.search(r'<input[^>]*name="preregistration"[^>]*>', edit).group(0)
+    assert post_form(client, f"/activities/{activity.id}/edit", form_data("fair")).status_code == 302
+    db.session.refresh(activity)
+    assert activity.preregistration is False
+
+
+def test_preregistration_through_the_api(client, db, make_user, api_token):
+    headers = api_token(make_user("commune"))
+    body = client.post("/api/v1/activities", json=payload("fair", preregistration=True), headers=headers).json
+    assert body["preregistration"] is True
+    patched = client.patch(f"/api/v1/activities/{body['id']}", json={"preregistration": False}, headers=headers)
+    assert patched.status_code == 200 and patched.json["preregistration"] is False
+    bad = client.post("/api/v1/activities", json=payload("radio", preregistration=True), headers=headers)
+    assert bad.status_code == 422 and "preregistration" in bad.json["error"]["fields"]
+    wrong = client.patch(f"/api/v1/activities/{body['id']}", json={"preregistration": "có"}, headers=headers)
+    assert wrong.status_code == 422 and "preregistration" in wrong.json["error"]["fields"]
+
+
+def _public_page(app, client, activity) -> str:
+    path = urlparse(checkin_url(activity, "http://localhost/", app.config["SECRET_KEY"])).path
+    return client.get(path).get_data(as_text=True)
+
+
+def test_closed_checkin_page_says_when_it_closed_and_has_no_form(app, client, db, checkin_activity):
+    activity = checkin_activity(start=utcnow() - timedelta(hours=12), hours=3)
+    html = _public_page(app, client, activity)
+    assert "<form" not in html
+    closes = activity.end_at + timedelta(minutes=activity.checkin_close_minutes_after or 0)
+    from app.formatting import fmt_date, fmt_time
+
+    assert f"Đã hết giờ điểm danh — đóng lúc {fmt_time(closes)} ngày {fmt_date(closes)}" in html
+
+
+def test_not_yet_open_checkin_page_says_when_it_opens_and_has_no_form(app, client, db, checkin_activity):
+    activity = checkin_activity(start=utcnow() + timedelta(days=2))
+    html = _public_page(app, client, activity)
+    assert "<form" not in html
+    assert "Mở điểm danh từ" in html
+
+
+def test_open_checkin_page_has_its_form(app, client, db, checkin_activity):
+    assert "<form" in _public_page(app, client, checkin_activity())
+
+
+def test_staff_activity_page_shows_the_window_state_and_the_localhost_warning(app, client, db, make_user, login,
+                                                                               checkin_activity):
+    activity = checkin_activity(start=utcnow() - timedelta(hours=12), hours=3)
+    login(make_user("commune"))
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert 'data-window="closed"' in html
+    assert "Điện thoại của người dân không mở được địa chỉ này" in html  # the test client is http://localhost
+    assert "Điện thoại của người dân không mở được địa chỉ này" in client.get(
+        f"/activities/{activity.id}/attendance").get_data(as_text=True)
+    assert 'data-window="closed"' in client.get(f"/activities/{activity.id}/scanner").get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "https://lantoa.example.gov.vn"
+    try:
+        assert "data-address-warning" not in client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_BASE_URL"] = None
+
+
+def test_history_reads_in_words_and_the_page_has_one_csrf_id(client, db, make_user, login):
+    officer = make_user("commune")
+    activity = make_activity(officer)
+    login(officer)
+    assert post_form(client, f"/activities/{activity.id}/edit",
+                     form_data("fair", start="01/07/2026 09:00", end="01/07/2026 11:00")).status_code == 302
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    history = html[html.index("data-history"):]
+    assert "Thời gian bắt đầu:</span>" in history and "08:00 01/07/2026 → 09:00 01/07/2026" in history
+    for column in ("start_at", "commune_id", "evidence_date"):
+        assert column not in history
+    assert html.count('id="csrf_token"') <= 1
+
+
+def test_no_native_date_inputs_remain(client, db, make_user, login):
+    officer = make_user("commune")
+    activity = make_activity(officer)
+    login(officer)
+    for url in ("/activities", "/activities/new", f"/activities/{activity.id}/edit", f"/activities/{activity.id}/copy",
+                "/reports/", "/campaigns/bhyt-day-2026/communes/11311"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'type="date"' not in html and "datetime-local" not in html, url
+    edit = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    assert re.search(r'name="start"[^>]*value="01/07/2026 08:00"|value="01/07/2026 08:00"[^>]*name="start"', edit)

@@ -1,0 +1,152 @@
+"""Staff pages as a commune officer (390×844 phone) and a city analyst (1366×768) meet them (issue 15).
+
+Typing 01/07/2026 into each date field gives 1 July, in an English browser too; no page scrolls sideways;
+with LANTOA_SCREENSHOTS=docs/screenshots the pages are also saved there, to be looked at.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.models import Activity
+from tests.e2e.conftest import assert_no_page_problems
+from tests.e2e.test_journeys import SLUG, held_fair
+
+pytestmark = pytest.mark.chromium
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1366, "height": 768}}
+SHOTS = os.environ.get("LANTOA_SCREENSHOTS")
+# The width of the page, and of every box that scrolls sideways inside it (a table hidden half off-screen).
+OVERFLOW = """() => {
+  const doc = document.documentElement;
+  const out = [];
+  if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} > ${doc.clientWidth}`);
+  for (const el of document.querySelectorAll('.table-responsive, .matrix-wrap, [data-scroll-x]')) {
+    if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+      out.push(`${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+  }
+  return out;
+}"""
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def open_page(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response and response.status)
+    page.wait_for_load_state("load")
+
+
+@pytest.fixture
+def season(db, make_user):
+    """A commune officer with a held fair and a few planned activities, a city officer and an admin."""
+    officer = make_user("commune", username="coso_hongbang", full_name="Nguyễn Thị Hoa")
+    fair = held_fair(officer)
+    for day, title in (("2026-07-02", "Hội nghị đối thoại chính sách BHXH tự nguyện cho tiểu thương chợ Sắt"),
+                       ("2026-07-03", "Điểm truyền thông cộng đồng tại nhà văn hóa tổ dân phố 12")):
+        held_fair(officer, title=title, day=day)
+    return {"officer": officer, "fair": fair, "city": make_user("city", username="thanhpho_1"),
+            "admin": make_user("admin", username="quantri_1")}
+
+
+PHONE_PAGES = (("activity-list", "/activities"), ("calendar", "/activities/calendar?month=2026-07"),
+               ("reports", "/reports/"), ("attendance", "/activities/{fair}/attendance"),
+               ("commune-dashboard", "/dashboard/commune?campaign=" + SLUG + "&as_of=09/07/2026"))
+DESKTOP_PAGES = (("matrix", f"/campaigns/{SLUG}/matrix?as_of=09/07/2026"), ("admin-users", "/admin/users"),
+                 ("admin-user-form", "/admin/users/new"), ("admin-jobs", "/admin/jobs"),
+                 ("admin-campaign", f"/campaigns/{SLUG}/edit"))
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_no_page_scrolls_sideways(new_page, browser_login, season, size):
+    options = PHONE if size == "phone" else DESKTOP
+    officer_tab = browser_login(new_page(**options), season["officer"])
+    admin_tab = browser_login(new_page(**options), season["admin"])
+    problems = []
+    for name, url in PHONE_PAGES:
+        url = url.format(fair=season["fair"].id)
+        tab = officer_tab if name != "reports" or size == "phone" else admin_tab
+        open_page(tab, url)
+        for problem in tab.evaluate(OVERFLOW):
+            problems.append(f"{url} at {size}: {problem}")
+        shot(tab, f"{name}-{size}")
+    for name, url in DESKTOP_PAGES:
+        open_page(admin_tab, url)
+        overflow = admin_tab.evaluate(OVERFLOW)
+        if size == "phone":  # the matrix's nine columns and the admin tables may scroll inside their box there
+            overflow = [p for p in overflow if p.startswith("page")]
+        problems += [f"{url} at {size}: {p}" for p in overflow]
+        shot(admin_tab, f"{name}-{size}")
+    assert not problems, "\n".join(problems)
+    assert_no_page_problems(officer_tab)
+    assert_no_page_problems(admin_tab)
+
+
+def type_date(page, selector: str, text: str) -> None:
+    field = page.locator(selector)
+    field.fill("")
+    field.type(text)
+
+
+def test_typing_01_07_2026_into_every_date_field_gives_1_july(new_page, browser_login, db, season):
+    """Matrix, activity form (start, end, document date) and reports page, in an English-language browser."""
+    tab = browser_login(new_page(locale="en-US", **DESKTOP), season["city"])
+
+    open_page(tab, f"/campaigns/{SLUG}/matrix")
+    type_date(tab, "#as_of", "01/07/2026")
+    tab.locator("form[role=search] button[type=submit]").click()
+    tab.wait_for_load_state("load")
+    assert tab.locator("[data-as-of]").get_attribute("data-as-of") == "2026-07-01"
+    assert tab.locator("#as_of").input_value() == "01/07/2026"
+
+    open_page(tab, "/activities/new?kind=advisory")
+    tab.locator("#title").fill("Tờ trình triển khai Ngày BHYT Việt Nam")
+    type_date(tab, "#start", "01/07/2026 08:00")
+    type_date(tab, "#end", "01/07/2026 11:00")
+    type_date(tab, "[name='r-advisory-doc_date']", "01/07/2026")
+    tab.locator("[name='r-advisory-doc_number']").fill("15/TTr-BHXH")
+    tab.locator("form[data-activity-form] button[type=submit]").click()
+    tab.wait_for_url("**/activities/*")
+    db.session.expire_all()
+    activity = db.session.scalars(select(Activity).where(Activity.kind == "advisory")).one()
+    from app.formatting import local
+
+    assert local(activity.start_at).strftime("%d/%m/%Y %H:%M") == "01/07/2026 08:00"
+    assert local(activity.end_at).strftime("%d/%m/%Y %H:%M") == "01/07/2026 11:00"
+    assert activity.results["doc_date"] == "2026-07-01"
+
+    open_page(tab, "/reports/")
+    type_date(tab, "#from", "01/07/2026")
+    type_date(tab, "#to", "01/07/2026")
+    with tab.expect_response(lambda r: "/reports/period.pdf" in r.url) as info:
+        tab.locator("form[data-form=period] button[type=submit]").click()
+    assert "from=01%2F07%2F2026" in info.value.url
+    pdf = tab.context.request.get(info.value.url).body()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "01/07/2026 – 01/07/2026" in " ".join(text.split())
+    assert_no_page_problems(tab)
+
+
+def test_calendar_picker_writes_dd_mm_yyyy(new_page, browser_login, season):
+    tab = browser_login(new_page(locale="en-US", **PHONE), season["officer"])
+    open_page(tab, "/activities")
+    tab.locator("#from").fill("2026-07-01")  # ISO typed or pasted: shown back as dd/mm/yyyy
+    tab.locator("#q").click()
+    assert tab.locator("#from").input_value() == "01/07/2026"
+    tab.locator("#from + button").click()  # the picker opens on the field's month, July 2026
+    box = tab.locator(".dp-box")
+    assert box.is_visible()
+    box.locator("button[aria-label='15/07/2026']").click()
+    assert tab.locator("#from").input_value() == "15/07/2026"
+    assert tab.locator(".dp-box").count() == 0
+    assert tab.locator("input[type=date], input[type=datetime-local]").count() == 0
+    assert_no_page_problems(tab)
