@@ -7,6 +7,7 @@ from flask import Flask, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import template_gettext
 from app.extensions import StrictJSONProvider, babel, compress, csrf, db, limiter, login_manager, migrate
 from app.routing import IdConverter, refuse_nul_characters
 from config import BASE_DIR, CONFIGS
@@ -96,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    template_gettext.install(app)  # `_()` in templates formats only when given variables ('%' in a label is text)
     limiter.init_app(app)
     compress.init_app(app)  # its hook runs after the app's own (headers are set by then): it compresses the final body
     _cookie_hooks_skip_api(app)

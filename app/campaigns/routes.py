@@ -101,7 +101,18 @@ def matrix(slug: str):
     rows = select_rows(m, _visible_codes(), **filters)
     export_args = {k: v for k, v in {**filters, "as_of": as_of.isoformat()}.items() if v}
     return render_template("campaigns/matrix.html", campaign=campaign, m=m, rows=rows, as_of=as_of,
-                           filters=filters, export_args=export_args, **_template_globals())
+                           filters=filters, export_args=export_args, evidence=_evidence_titles(m, rows),
+                           **_template_globals())
+
+
+def _evidence_titles(m, rows) -> dict[int, tuple[str, date]]:
+    """Title and evidence date of every activity the shown cells name, in one query (the cells list them)."""
+    ids = {i for row in rows for c in row.cells if m.campaign.duty(c.duty_no).evidence == "activity"
+           for i in (*c.evidence, *c.planned)}
+    if not ids:
+        return {}
+    stmt = select(Activity.id, Activity.title, Activity.evidence_date).where(Activity.id.in_(ids))
+    return {i: (title, day) for i, title, day in db.session.execute(stmt)}
 
 
 def _export(slug: str, fmt: str):

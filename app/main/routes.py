@@ -5,12 +5,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.access import first_scoped_or_404, role_required
+from app.campaigns.routine import visible
 from app.collation import vi_sorted
 from app.domain.roles import CITY_READER_ROLES
 from app.extensions import db
 from app.main import bp
+from app.formatting import today_local
+from app.main.home import commune_home
 from app.main.services import search_communes
-from app.models import COMMUNE_KINDS, Commune, User
+from app.models import COMMUNE_KINDS, Campaign, Commune, User
 
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
 
@@ -22,11 +25,13 @@ def index():
         return redirect(url_for("auth.login"))
     agency_home = None
     if current_user.role == "agency" and current_user.agency is not None:
-        from app.formatting import today_local
         from app.tasks.services import agency_home as home_of
 
         agency_home = home_of(current_user, current_user.agency.city_id, today_local())
-    return render_template("main/index.html", agency_home=agency_home, as_of=None)
+    todo = None
+    if current_user.role == "commune" and current_user.commune is not None:
+        todo = commune_home(current_user.commune.code, today_local())
+    return render_template("main/index.html", agency_home=agency_home, todo=todo, as_of=None)
 
 
 @bp.route("/communes")
@@ -50,7 +55,8 @@ def commune(code: str):
     staff = []
     if current_user.role != "viewer":
         staff = vi_sorted(db.session.scalars(select(User).where(User.commune_id == unit.id)).all(), key=lambda u: u.full_name)
-    return render_template("main/commune.html", unit=unit, staff=staff, kind_labels=KIND_LABELS)
+    campaigns = db.session.scalars(visible(select(Campaign), current_user).order_by(Campaign.start.desc())).all()
+    return render_template("main/commune.html", unit=unit, staff=staff, kind_labels=KIND_LABELS, campaigns=campaigns)
 
 
 @bp.route("/favicon.ico")

@@ -140,6 +140,8 @@ def test_city_officer_filters_overdue_opens_evidence_and_exports_excel(tab, make
     assert not evidence.is_visible()  # folded until the cell is opened
     cell.locator("summary").click()
     assert "Đã hoàn thành" in cell.inner_text()
+    assert evidence.inner_text() == fair.title  # the evidence by its title and date, not "#4"
+    assert f"{fair.evidence_date:%d/%m/%Y}" in cell.inner_text()
 
     body = downloaded_bytes(tab, tab.get_by_role("link", name="Excel").click)
     sheet = load_workbook(io.BytesIO(body))["Ma trận"]
@@ -176,6 +178,12 @@ def test_commune_submits_its_report_and_duty_9_turns_done_on_the_matrix(tab, new
     assert tab.locator("tr[data-duty='9']").get_attribute("data-status") != "done"
     assert tab.get_by_text("Đơn vị chưa nộp báo cáo.").is_visible()
     tab.get_by_label("Ghi chú").fill("Báo cáo kết quả đợt cao điểm")
+    questions = []
+    tab.once("dialog", lambda d: (questions.append(d.message), d.dismiss()))  # "Cancel": nothing is sent
+    tab.get_by_role("button", name="Nộp báo cáo").click()
+    assert questions and "Sau khi nộp, báo cáo được khóa" in questions[0]
+    assert tab.get_by_text("Đơn vị chưa nộp báo cáo.").is_visible()
+    tab.once("dialog", lambda d: d.accept())
     tab.get_by_role("button", name="Nộp báo cáo").click()
     tab.get_by_text("Đã nộp báo cáo ngày 03/07/2026.").wait_for()
     assert tab.locator("[data-submitted-on]").inner_text() == "03/07/2026"
@@ -188,6 +196,8 @@ def test_commune_submits_its_report_and_duty_9_turns_done_on_the_matrix(tab, new
     cell = city_page.locator("td[data-cell='11311-9']")
     assert cell.get_attribute("data-status") == "done"
     assert cell.locator("summary").inner_text().strip() == "Đã hoàn thành"
+    pdf = city_page.locator("a[data-report-pdf='11311']")  # the commune's campaign report, one click from its row
+    assert "/communes/11311/report.pdf" in pdf.get_attribute("href")
     cell.locator("summary").click()
     assert cell.get_by_role("link", name="Đã nộp báo cáo").is_visible()
     assert city_page.locator("td[data-cell='11948-9'] summary").inner_text().strip() == "Chưa thực hiện"
