@@ -9,8 +9,8 @@ from app.campaigns.routine import visible
 from app.collation import vi_sorted
 from app.domain.roles import CITY_READER_ROLES
 from app.extensions import db
-from app.main import bp
 from app.formatting import today_local
+from app.main import bp
 from app.main.home import commune_home
 from app.main.services import search_communes
 from app.models import COMMUNE_KINDS, Campaign, Commune, User
