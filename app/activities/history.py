@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.activities.kinds import KINDS, STATUS_LABELS
+from app.domain.kinds import KINDS, STATUS_LABELS
 from app.formatting import fmt_date, local
 
 FIELD_LABELS = {

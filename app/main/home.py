@@ -6,8 +6,8 @@ Read from the same matrix as the campaign pages and the dashboard (one engine), 
 from dataclasses import dataclass
 from datetime import date
 
-from app.campaigns.services import load_matrix
-from app.dashboard.services import commune_next_deadline, default_campaign_slug, list_campaigns
+from app.compliance.loader import load_matrix, nearest_campaign_slug
+from app.dashboard.services import commune_next_deadline, list_campaigns
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class CommuneHome:
 def commune_home(code: str, today: date) -> CommuneHome | None:
     """The published campaign nearest to today, seen from one commune; None when the city has none."""
     campaigns = [c for c in list_campaigns() if c.published]
-    slug = default_campaign_slug(campaigns, today)
+    slug = nearest_campaign_slug(campaigns, today)
     if slug is None:
         return None
     m = load_matrix(slug, today)

@@ -12,7 +12,7 @@ from app.checkin.links import checkin_url
 from app.models import Activity
 from app.models.types import utcnow
 from tests.activities.helpers import form_data, make_activity, payload
-from tests.conftest import post_form
+from tests.support import post_form
 
 
 @pytest.fixture

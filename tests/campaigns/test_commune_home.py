@@ -4,8 +4,9 @@ campaign's overdue duties and next deadline, as the matrix has them."""
 import re
 from datetime import date
 
-from app.campaigns.services import load_matrix
-from tests.campaigns.conftest import SLUG, make_activity
+from app.compliance.loader import load_matrix
+from tests import factories
+from tests.factories import SLUG
 
 
 def _home(client, monkeypatch, day):
@@ -15,7 +16,7 @@ def _home(client, monkeypatch, day):
 
 def test_home_lists_overdue_duties_and_the_next_deadline_of_the_officers_commune(client, db, campaign, make_user,
                                                                                    login, monkeypatch):
-    make_activity("11311", "fair", date(2026, 7, 1))  # duty 3 (the 01/7 fair) done: not on the list
+    factories.activity("fair", on=date(2026, 7, 1), status="held")  # duty 3 (the 01/7 fair) done: not listed
     login(make_user("commune", commune_code="11311"))
     day = date(2026, 7, 2)
     html = _home(client, monkeypatch, day)

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import String, Text, select
 from sqlalchemy.types import JSON
 
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 from tests.hardening.test_route_scope import ROLES, RULES, TOKEN, _urls, world  # noqa: F401 — the fixture
 
 PO = Path(__file__).resolve().parents[2] / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -75,7 +75,7 @@ def data_strings(db) -> list[str]:
         if columns:
             for row in db.session.execute(select(*columns)).all():
                 walk(list(row))
-    from app.activities.kinds import PARTNER_TAGS
+    from app.domain.kinds import PARTNER_TAGS
 
     found.update(PARTNER_TAGS)  # the names of partner bodies (Sở Y tế, Hội LHPN …) are names, kept as typed
     return sorted(found, key=len, reverse=True)
