@@ -90,7 +90,7 @@ def test_every_number_on_the_city_dashboard_equals_the_engine_and_the_database(c
     for kind in {a.kind for a in acts} | {"total"}:
         held = [a for a in acts if a.status == "held" and kind in (a.kind, "total")]
         row = kinds.split(f'data-kind="{kind}"', 1)[1].split("</tr>", 1)[0]
-        shown = {f: _num(v) for f, v in re.findall(r'data-field="(\w+)">([\d.]+)<', row)}
+        shown = {f: _num(v) for f, v in re.findall(r'data-field="(\w+)"[^>]*>([\d.]+)<', row)}
         assert shown == {
             "held": len(held),
             "attendees": sum(a.results.get("extra_attendees", 0) for a in held),
@@ -218,7 +218,7 @@ def test_commune_figures_equal_its_own_activities(client, login, make_user, seas
     own = [a for a in db.session.scalars(select(Activity).where(Activity.commune_id == commune_id))
            if date(2026, 6, 22) <= a.evidence_date <= date(2026, 7, 11)]
     total = _rows(html, "kinds").split('data-kind="total"', 1)[1]
-    shown = dict(re.findall(r'data-field="(\w+)">([\d.]+)<', total))
+    shown = dict(re.findall(r'data-field="(\w+)"[^>]*>([\d.]+)<', total))
     assert _num(shown["held"]) == sum(a.status == "held" for a in own)
     assert _num(shown["planned"]) == sum(a.status == "planned" for a in own)
     assert _num(shown["attendees"]) == sum(a.results.get("extra_attendees", 0) for a in own if a.status == "held")
