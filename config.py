@@ -32,8 +32,6 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     WTF_CSRF_TIME_LIMIT = None
-    # CSRF is checked by the app's own hook for pages only (app/__init__.py): the bearer-token API has no cookie.
-    WTF_CSRF_CHECK_DEFAULT = False
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024

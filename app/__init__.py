@@ -1,7 +1,6 @@
 """Lan Tỏa: campaign management for BHXH/BHYT communication (app factory)."""
 
 import os
-from functools import wraps
 
 from flask import Flask, request, session
 from sqlalchemy import event
@@ -100,33 +99,8 @@ def _init_extensions(app: Flask) -> None:
     template_gettext.install(app)  # `_()` in templates formats only when given variables ('%' in a label is text)
     limiter.init_app(app)
     compress.init_app(app)  # its hook runs after the app's own (headers are set by then): it compresses the final body
-    _cookie_hooks_skip_api(app)
 
     import app.models  # noqa: F401  (registers every table)
-
-
-def _cookie_hooks_skip_api(app: Flask) -> None:
-    """The JSON API authenticates by bearer token only, so the cookie-session work is left out of its requests:
-    CSRF is checked for every other request (Flask-WTF's default hook is off, WTF_CSRF_CHECK_DEFAULT), and
-    Flask-Login's remember-me refresh, which reads the session on every response, is skipped for the API.
-    Same answers, a third less framework work on a check-in; pages are untouched. Static files skip the
-    remember-me refresh too (no `Vary: Cookie` on them)."""
-
-    @app.before_request
-    def _csrf_for_pages():
-        if request.blueprint != "api" and app.config.get("WTF_CSRF_ENABLED", True):
-            csrf.protect(apply_exemptions=True)
-
-    refresh = login_manager._update_remember_cookie
-
-    @wraps(refresh)
-    def _remember_cookie_for_pages(response):
-        # Static files neither: reading the session there would add `Vary: Cookie` to year-long cached files,
-        # and a browser would fetch them again after every login (issue 16).
-        return response if request.blueprint == "api" or request.endpoint == "static" else refresh(response)
-
-    after = app.after_request_funcs[None]
-    after[after.index(refresh)] = _remember_cookie_for_pages
 
 
 @event.listens_for(Engine, "connect")
@@ -146,10 +120,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per feature. Importing a feature's routes module attaches its views to the feature's
     blueprint; the factory is the only module that imports one (a test reads every import to keep it so)."""
+    from app import api  # the API package attaches its modules (app/api/__init__.py); none is a routes module
     from app.activities import photo_routes as _activity_photos  # noqa: F401  (on the activities blueprint)
     from app.activities import routes as activities
     from app.admin import routes as admin
-    from app.api import routes as api
     from app.auth import routes as auth
     from app.campaigns import editor as _campaign_editor  # noqa: F401  (on the campaigns blueprint)
     from app.campaigns import routes as campaigns

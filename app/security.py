@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 
 
@@ -22,7 +22,14 @@ class LeanSessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
-        """For a session that stayed empty and unchanged, only what Flask would do too: Vary if it was read."""
+        """For a session that stayed empty and unchanged, only what Flask would do too: Vary if it was read.
+
+        An API answer (bearer token) or a static file does not depend on the cookie even when Flask-Login's
+        remember-me refresh read the session: an unchanged session adds no `Vary: Cookie` there (a year-long
+        cached file would otherwise be fetched again after every login) and is not sent back.
+        """
+        if not session.modified and (request.blueprint == "api" or request.endpoint == "static"):
+            return
         if not session and not session.modified:
             if session.accessed:  # Flask-Login looks at every request's session
                 response.vary.add("Cookie")

@@ -8,6 +8,12 @@ queue instead — a thread lock inside the process, then an exclusive `flock` on
 across processes — taken before the first write and released when the session's transaction ends (commit or
 rollback), so the SQLite lock is always free by the time the next writer in the queue runs.
 
+A writer waits at most `DEADLINE_SECONDS` in all: then `WriteGateTimeout`, a SQLAlchemy `TimeoutError`, so the
+request answers 503 with Retry-After like any busy database (app/errors.py) and the client resends with its
+nonce. Inside a process the wait sleeps on the lock until woken; across processes `flock` has no timeout, so
+a writer that finds the file locked retries it with sleeps of 20 µs doubling to 1 ms — a check-in holds it a
+few hundred microseconds, and the longest holder, an attendee import, for its batched INSERTs and commit.
+
 A process that dies releases its `flock` with its file descriptor. PostgreSQL needs none of this (row locks):
 there the gate does nothing.
 """
@@ -17,17 +23,20 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 import weakref
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 INFO_KEY = "lantoa.write_gate"
-THREAD_WAIT_SECONDS = 30.0
+DEADLINE_SECONDS = 5.0
+FIRST_PAUSE, LONGEST_PAUSE = 20e-6, 1e-3
 
 
-class WriteGateTimeout(RuntimeError):
-    """Another thread of this process held the gate for too long (a transaction left open)."""
+class WriteGateTimeout(sa_exc.TimeoutError):
+    """The write slot was not free within the deadline (a long writer, or a transaction left open): a 503."""
 
 
 class WriteGate:
@@ -56,17 +65,31 @@ class WriteGate:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         return self._fd
 
-    def acquire(self) -> None:
-        """Wait for this process's turn, then for the file's; both waits sleep until woken, no polling."""
-        if not self._thread_lock.acquire(timeout=THREAD_WAIT_SECONDS):
-            raise WriteGateTimeout(f"write gate held for more than {THREAD_WAIT_SECONDS} s in this process")
+    def acquire(self, timeout: float = DEADLINE_SECONDS) -> None:
+        """Wait for this process's turn, then for the file's, `timeout` seconds in all (WriteGateTimeout)."""
+        deadline = time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=timeout):
+            raise WriteGateTimeout(f"write gate held for more than {timeout} s in this process")
         try:
             if self._depth == 0:
-                fcntl.flock(self._file(), fcntl.LOCK_EX)
+                self._lock_file(deadline)
             self._depth += 1
         except BaseException:
             self._thread_lock.release()
             raise
+
+    def _lock_file(self, deadline: float) -> None:
+        """The exclusive flock of the gate file, retried with short sleeps until `deadline`."""
+        fd, pause = self._file(), FIRST_PAUSE
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriteGateTimeout("write gate held by another process past the deadline") from None
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
 
     def release(self) -> None:
         """Let the next writer in (when the owning thread's last hold ends)."""

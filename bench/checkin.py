@@ -1,9 +1,15 @@
 """Check-in POST throughput and latency vs a bare Flask endpoint, same gunicorn config, same run (loopback).
 
-Goals (issue "QR attendance"): throughput ratio ≥ 0.6 of the bare endpoint; p99 < 50 ms at 50 concurrent
+Goals (issues "QR attendance", 14): for both paths — a phone check-in (the person's fields) and a scanned
+personal ticket (`{ticket}`) — throughput ratio ≥ 0.6 of the bare endpoint; p99 < 50 ms at 50 concurrent
 clients; ≥ 500 check-ins/s at 250 concurrent clients with every request answered.
 
-    python -m bench.checkin [--workers 4] [--threads 1] [--requests 3000] [--rounds 5]
+    python -m bench.checkin [--workers 4] [--threads 1] [--requests 3000] [--rounds 5] [--paths phone,ticket]
+    python -m bench.checkin --against bench.variants:no_lean_session --paths phone   # what one trick is worth
+
+`--against APP` measures the check-in against the same app with one fast-path trick undone
+(`bench/variants.py`) instead of the bare endpoint: the ratio is then the trick's worth (1.05 = 5 %).
+Set LANTOA_PORTS=5150-5199 to keep the servers within a port range.
 
 The gunicorn settings default to the README's production command (`gunicorn -w 4 wsgi:app`: four sync
 workers, one request at a time each, behind nginx). Both servers run side by side for the whole run and are
@@ -39,17 +45,19 @@ from bench.server import gunicorn  # noqa: E402
 PEER_FIGURE = "a published figure for a peer ticketing system: 106 check-ins/s at 250 concurrent users on one vCPU"
 
 
-def prepare(url: str) -> tuple[str, str]:
-    """Build the schema, one activity happening now and a commune user's token; return (path, auth header)."""
+def prepare(url: str, tickets: int = 0) -> tuple[str, str, list[str]]:
+    """Build the schema, one activity happening now, a commune user's token and `tickets` registrations;
+    return (path, auth header, the registrations' ticket tokens)."""
     from flask_migrate import upgrade
     from sqlalchemy import select, text
 
     from app import create_app
     from app.admin.services import create_user
     from app.auth.services import issue_token
+    from app.checkin.tokens import new_public_token
     from app.extensions import db
     from app.formatting import local
-    from app.models import Activity, Commune
+    from app.models import Activity, Commune, Registration
     from app.models.types import utcnow
     from app.seeding import seed
 
@@ -68,11 +76,19 @@ def prepare(url: str) -> tuple[str, str]:
         db.session.add(activity)
         db.session.flush()
         raw = issue_token(user)
+        rows = [{"activity_id": activity.id, "ticket_nonce": new_public_token(), "revoked": False, "created_at": start,
+                 "full_name": f"Người đăng ký {i}", "phone": f"03{i:08d}", "consent": True, "topics": "",
+                 "name_key": f"nguoi dang ky {i}"} for i in range(tickets)]
+        if rows:
+            db.session.execute(Registration.__table__.insert(), rows)
         db.session.commit()
+        # The tickets the app issues (issue 16): the short random token stored with the registration.
+        tokens = list(db.session.scalars(select(Registration.ticket_nonce)
+                                         .where(Registration.activity_id == activity.id).order_by(Registration.id)))
         path = f"/api/v1/activities/{activity.id}/checkins"
         db.session.remove()  # give the connection back before the pool goes, or it is dropped unclosed
         db.engine.dispose()
-    return path, f"Bearer {raw}"
+    return path, f"Bearer {raw}", tokens
 
 
 def load(port: int, path: str, headers: dict, clients: int, total: int, body_for) -> dict:
@@ -161,57 +177,77 @@ def summary(runs: list[dict]) -> dict:
 
 
 def main() -> int:
-    """Run the baseline and the check-in endpoint with the same gunicorn settings in alternating rounds."""
+    """Run the baseline and each check-in path with the same gunicorn settings in alternating rounds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--requests", type=int, default=3000, help="requests per round at 50 clients")
     parser.add_argument("--requests-250", type=int, default=5000, help="requests per round at 250 clients")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--paths", default="phone,ticket", help="phone, ticket or both (comma-separated)")
+    parser.add_argument("--against", default="", help="an app spec to measure against instead of the bare endpoint")
     args = parser.parse_args()
+    paths = [p for p in args.paths.split(",") if p]
 
     url = os.environ.get("DATABASE_URL", "")
     tmp = None
     if not url.startswith("postgresql"):
         tmp = tempfile.TemporaryDirectory()
         url = f"sqlite:///{tmp.name}/bench.db"
-    path, auth = prepare(url)
+    per_path = 400 + args.rounds * (args.requests + args.requests_250)
+    path, auth, tickets = prepare(url, per_path if "ticket" in paths else 0)
     headers = {"Content-Type": "application/json", "Authorization": auth}
     env = {"FLASK_CONFIG": "testing", "TEST_DATABASE_URL": url}
     config = {"workers": args.workers, "threads": args.threads}
-    counter = iter(range(10**9))
+    phones, ticket_numbers = iter(range(10**9)), iter(range(len(tickets)))
 
-    def person(i):
-        n = next(counter)
+    def phone(_i):
+        n = next(phones)
         return {"full_name": f"Người {n}", "phone": f"09{n:08d}", "consent": True, "nonce": f"b{n}"}
 
-    runs: dict[str, list[dict]] = {"bare50": [], "checkin50": [], "bare250": [], "checkin250": []}
-    with gunicorn("bench.bare:app", {}, **config) as bare_port, gunicorn("wsgi:app", env, **config) as app_port:
-        targets = {"bare": (bare_port, server_pids(bare_port), "/ping"),
-                   "checkin": (app_port, server_pids(app_port), path)}
-        for port, _pids, target in targets.values():  # warm-up: imports, pools, caches of every worker
-            load(port, target, headers, 20, 400, person)
+    def ticket(_i):
+        n = next(ticket_numbers)
+        return {"ticket": tickets[n], "nonce": f"t{n}"}
+
+    bodies = {"phone": phone, "ticket": ticket}
+    baseline = "variant" if args.against else "bare"
+    names = [baseline, *paths]
+    runs: dict[str, list[dict]] = {f"{name}{c}": [] for name in names for c in (50, 250)}
+    with gunicorn(args.against or "bench.bare:app", env if args.against else {}, timeout=180, **config) as base_port, \
+            gunicorn("wsgi:app", env, timeout=180, **config) as app_port:
+        targets = {baseline: (base_port, server_pids(base_port), path if args.against else "/ping", phone)}
+        targets.update({name: (app_port, server_pids(app_port), path, bodies[name]) for name in paths})
+        for port, _pids, target, body in targets.values():  # warm-up: imports, pools, caches of every worker
+            load(port, target, headers, 20, 400 // len(targets), body)
         for clients, total in ((50, args.requests), (250, args.requests_250)):
             for _ in range(args.rounds):
-                for name, (port, pids, target) in targets.items():
-                    runs[f"{name}{clients}"].append(measure(port, pids, target, headers, clients, total, person))
+                for name, (port, pids, target, body) in targets.items():
+                    runs[f"{name}{clients}"].append(measure(port, pids, target, headers, clients, total, body))
 
     dialect = url.split(":", 1)[0]
     print(f"gunicorn -w {args.workers} --threads {args.threads}, {dialect}, {args.rounds} alternating rounds of "
-          f"{args.requests} requests (50 clients) and {args.requests_250} (250 clients)")
+          f"{args.requests} requests (50 clients) and {args.requests_250} (250 clients); baseline: "
+          f"{args.against or 'bare /ping'}")
     results = {name: summary(r) for name, r in runs.items()}
     for name, r in results.items():
         print(f"{name:11s} {r['rps']:6.0f} req/s (rounds {r['rounds']})  p50 {r['p50']:6.1f} ms  "
               f"p99 {r['p99']:6.1f} ms  server CPU {r['cpu_us']:5.0f} µs/req  {r['statuses']}")
-    ratios = [c["rps"] / b["rps"] for b, c in zip(runs["bare50"], runs["checkin50"], strict=True)]
-    ratio = statistics.median(ratios)
-    c50, c250 = results["checkin50"], results["checkin250"]
-    answered = set(c250["statuses"]) <= {200, 201} and set(c50["statuses"]) <= {200, 201}
-    print(f"ratio check-in / bare at 50 clients: {ratio:.2f} (paired rounds {[round(x, 2) for x in ratios]}; "
-          f"goal ≥ 0.6) {'OK' if ratio >= 0.6 else 'MISSED'}")
-    print(f"p99 at 50 clients: {c50['p99']:.1f} ms (goal < 50 ms) {'OK' if c50['p99'] < 50 else 'MISSED'}")
-    print(f"throughput at 250 clients: {c250['rps']:.0f}/s (goal ≥ 500/s) {'OK' if c250['rps'] >= 500 else 'MISSED'}"
-          f"; every request answered 201/200: {'yes' if answered else 'NO'} ({PEER_FIGURE})")
+    for name in paths:
+        ratios = [c["rps"] / b["rps"] for b, c in zip(runs[f"{baseline}50"], runs[f"{name}50"], strict=True)]
+        ratio = statistics.median(ratios)
+        cpu = results[f"{baseline}50"]["cpu_us"] / results[f"{name}50"]["cpu_us"]
+        c50, c250 = results[f"{name}50"], results[f"{name}250"]
+        answered = set(c250["statuses"]) <= {200, 201} and set(c50["statuses"]) <= {200, 201}
+        if args.against:
+            print(f"[{name}] with the trick / without ({args.against}): throughput {ratio:.2f} (paired rounds "
+                  f"{[round(x, 2) for x in ratios]}), server CPU per request {1 / cpu:.2f} of the variant's")
+            continue
+        print(f"[{name}] ratio check-in / bare at 50 clients: {ratio:.2f} (paired rounds "
+              f"{[round(x, 2) for x in ratios]}; goal ≥ 0.6) {'OK' if ratio >= 0.6 else 'MISSED'}")
+        print(f"[{name}] p99 at 50 clients: {c50['p99']:.1f} ms (goal < 50 ms) {'OK' if c50['p99'] < 50 else 'MISSED'}")
+        print(f"[{name}] throughput at 250 clients: {c250['rps']:.0f}/s (goal ≥ 500/s) "
+              f"{'OK' if c250['rps'] >= 500 else 'MISSED'}; every request answered 201/200: "
+              f"{'yes' if answered else 'NO'} ({PEER_FIGURE})")
     if tmp:
         tmp.cleanup()
     return 0

@@ -111,7 +111,7 @@ def stored_nonces(url: str, activity_id: int) -> list[str]:
 
 def run(url: str, n: int, repeat_share: float, clients: int, workers: int, threads: int) -> dict:
     """Prepare the database, serve it with gunicorn, send the check-ins, count what was stored."""
-    path, auth = prepare(url)
+    path, auth, _tickets = prepare(url)
     activity_id = int(path.split("/")[-2])
     headers = {"Content-Type": "application/json", "Authorization": auth}
     bodies, unique = make_bodies(n, repeat_share)

@@ -17,10 +17,17 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """A free TCP port on `host`."""
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    """A free TCP port on `host`: within LANTOA_PORTS ("5150-5199") when set (a machine shared by several
+    people gives each a range), else any."""
+    first, _, last = os.environ.get("LANTOA_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in LANTOA_PORTS={os.environ['LANTOA_PORTS']}")
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ import calendar as pycalendar
 from datetime import date, timedelta
 
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -31,6 +30,7 @@ from app.formatting import local, today_local
 from app.models import Activity, Audience, Commune, Message
 from app.models.audit import AuditLog, record
 from app.models.types import utcnow
+from app.tabular import download, table_bytes
 
 MAX_EXPORT_ROWS = 100_000
 
@@ -99,28 +99,27 @@ def _export_rows():
     return db.session.scalars(stmt).unique().all(), filters.args
 
 
+def _export(fmt: str):
+    """The filtered list as `fmt` (csv or xlsx); written to the audit log."""
+    rows, args = _export_rows()
+    body = table_bytes(fmt, services.export_sheet(rows))
+    record(current_user.id, "export", "activity", None, format=fmt, filters=args, rows=len(rows))
+    db.session.commit()
+    return download(body, f"hoat-dong-{today_local():%Y%m%d}.{fmt}")
+
+
 @bp.route("/activities/export.xlsx")
 @login_required
 def export_xlsx():
     """The filtered list as an Excel workbook; written to the audit log."""
-    rows, args = _export_rows()
-    body = services.export_xlsx(rows)
-    record(current_user.id, "export", "activity", None, format="xlsx", filters=args, rows=len(rows))
-    db.session.commit()
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=hoat-dong-{today_local():%Y%m%d}.xlsx"})
+    return _export("xlsx")
 
 
 @bp.route("/activities/export.csv")
 @login_required
 def export_csv():
     """The filtered list as CSV (UTF-8 with BOM); written to the audit log."""
-    rows, args = _export_rows()
-    body = services.export_csv(rows)
-    record(current_user.id, "export", "activity", None, format="csv", filters=args, rows=len(rows))
-    db.session.commit()
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=hoat-dong-{today_local():%Y%m%d}.csv"})
+    return _export("csv")
 
 
 def _apply_errors(form, errors: dict) -> dict:

@@ -3,8 +3,6 @@
 Plain functions with explicit `actor` and `now`; they flush, the caller commits once.
 """
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
@@ -12,15 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from app.activities.counted import counted_results, total_results
 from app.activities.photos import add_photo, delete_photo, remove_files
-from app.activities.validation import (  # the MAX_ limits: re-exported for app/api/openapi.py (house-checkin)
+from app.activities.validation import (
     FIELDS,
-    MAX_LINKS,
-    MAX_NOTES,
-    MAX_ORGANISER,
-    MAX_PARTNERS,
-    MAX_REASON,
-    MAX_TITLE,
-    MAX_VENUE,
     ActivityError,
     as_input,
     validate,
@@ -38,11 +29,11 @@ from app.extensions import db
 from app.formatting import TZ, local
 from app.models import Activity
 from app.models.audit import record
+from app.tabular import Sheet
 
-__all__ = ["FIELDS", "MAX_LINKS", "MAX_NOTES", "MAX_ORGANISER", "MAX_PARTNERS", "MAX_REASON", "MAX_TITLE",
-           "MAX_VENUE", "ActivityError", "add_photo", "as_input", "cancel_activity", "copy_activity", "create_activity",
-           "delete_activity", "delete_photo", "export_csv", "export_rows", "export_xlsx", "filtered_activities",
-           "local_day_start", "mark_held", "result_columns", "update_activity", "validate"]
+__all__ = ["FIELDS", "ActivityError", "add_photo", "as_input", "cancel_activity", "copy_activity", "create_activity",
+           "delete_activity", "delete_photo", "export_rows", "export_sheet", "filtered_activities", "local_day_start",
+           "mark_held", "result_columns", "update_activity", "validate"]
 
 
 # --------------------------------------------------------------------------- writes
@@ -213,42 +204,10 @@ def export_rows(activities) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-def export_xlsx(activities) -> bytes:
-    """The activities as an Excel workbook: Vietnamese headers, real date cells shown dd/mm/yyyy."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+def export_sheet(activities) -> Sheet:
+    """The activities as one table for `app.tabular` (CSV or Excel): Vietnamese headers, real dates."""
     headers, rows = export_rows(activities)
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = "Hoạt động"
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for col in sheet.iter_cols(min_row=2):
-        for cell in col:
-            if isinstance(cell.value, date):
-                cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
-    for i, header in enumerate(headers, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(header) + 2))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def export_csv(activities) -> bytes:
-    """The activities as CSV, UTF-8 with BOM (Excel opens Vietnamese correctly), dates dd/mm/yyyy."""
-    headers, rows = export_rows(activities)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return Sheet("Hoạt động", headers, rows, widths=[max(10, min(40, len(h) + 2)) for h in headers])
 
 
 def count_fields(kind: str) -> list[str]:

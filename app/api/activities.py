@@ -5,13 +5,14 @@ from sqlalchemy import select
 
 from app.activities import services
 from app.activities.counted import counted_results, total_results
-from app.activities.kinds import KINDS, STATUSES, parse_date
 from app.api import bp
 from app.api.auth import api_principal, api_roles, api_user
 from app.auth.access import can_edit_commune, scope
 from app.campaigns.routine import visible
 from app.checkin.links import current_checkin_url
 from app.checkin.services import checkin_counts
+from app.domain.dates import parse_date
+from app.domain.kinds import KINDS, STATUSES
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import local

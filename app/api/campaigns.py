@@ -15,6 +15,7 @@ from app.extensions import db
 from app.formatting import today_local
 from app.models import Campaign, Commune, ReportSubmission
 from app.models.types import utcnow
+from app.schemas.campaigns import SubmissionInput
 
 
 def duty_as_dict(d) -> dict:
@@ -85,27 +86,14 @@ def submit(slug: str):
     if not isinstance(body, dict):
         return json_error(400, "Nội dung phải là một đối tượng JSON.")
     user = api_user()
-    code = body.get("commune_code")
-    if not isinstance(code, str) or not code:
-        return json_error(422, "Thiếu mã đơn vị.", {"commune_code": "Bắt buộc."})
-    commune = db.session.scalar(select(Commune).where(Commune.code == code[:5]))
+    if body.get("submitted_on") is not None and user.role not in ("admin", "city"):
+        return json_error(403, "Chỉ BHXH thành phố được ghi nhận ngày nhận báo cáo giấy.",
+                          {"submitted_on": "Không được phép."})
+    payload = SubmissionInput.parse(body, today=today_local())  # Invalid: 422 (app/api/__init__.py)
+    commune = db.session.scalar(select(Commune).where(Commune.code == payload.commune_code))
     if commune is None or (user.role == "commune" and commune.id != user.commune_id):
         return json_error(404, "Không tìm thấy đơn vị.")
-    submitted_on = None
-    if body.get("submitted_on") is not None:
-        if user.role not in ("admin", "city"):
-            return json_error(403, "Chỉ BHXH thành phố được ghi nhận ngày nhận báo cáo giấy.",
-                              {"submitted_on": "Không được phép."})
-        try:
-            submitted_on = date.fromisoformat(str(body["submitted_on"]))
-        except ValueError:
-            return json_error(422, "Ngày không hợp lệ.", {"submitted_on": "Dùng dạng YYYY-MM-DD."})
-        if submitted_on > today_local():
-            return json_error(422, "Ngày nhận báo cáo không được sau hôm nay.",
-                              {"submitted_on": "Không được sau hôm nay."})
-    note = body.get("note") or ""
-    if not isinstance(note, str) or len(note) > 1000:
-        return json_error(422, "Ghi chú không hợp lệ.", {"note": "Tối đa 1.000 ký tự."})
+    submitted_on, note = payload.submitted_on, payload.note
     try:
         submission = submit_report(campaign, commune, user, utcnow(), submitted_on=submitted_on, note=note)
     except SubmissionExists as exc:

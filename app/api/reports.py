@@ -10,7 +10,7 @@ from app.extensions import db
 from app.formatting import today_local
 from app.models import Activity
 from app.reports import services
-from app.reports.routes import pdf_response, upload_dir
+from app.reports.responses import frozen_response, pdf_response, upload_dir
 
 
 @bp.get("/activities/<int:activity_id>/report.pdf")
@@ -61,7 +61,6 @@ def commune_report_pdf(slug, code):
     from app.auth.access import first_scoped_or_404
     from app.campaigns.services import load_matrix
     from app.models import Commune
-    from app.reports.routes import frozen_response
 
     commune = first_scoped_or_404(select(Commune).where(Commune.code == code[:5]), Commune, api_user())
     as_of_text = request.args.get("as_of")

@@ -1,16 +1,11 @@
-"""Matrix exports: Excel (coloured cells with the status word, a legend sheet) and CSV (UTF-8 BOM).
+"""Matrix exports: Excel (coloured cells with the status word, a legend sheet) and CSV, through `app.tabular`.
 
 Data first (rows of plain values), then drawing; builders return bytes and the view sends them.
 """
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from app.compliance.engine import STATUS_LABELS_VI, STATUSES, CommuneRow, Matrix
 from app.formatting import fmt_date
+from app.tabular import Sheet, csv_bytes, xlsx_bytes
 
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
 STATUS_FILLS = {"done": "C6EFCE", "late": "FFEB9C", "planned": "DDEBF7", "pending": "EDEDED", "overdue": "FFC7CE"}
@@ -37,54 +32,27 @@ def rows(rows: list[CommuneRow]) -> list[list]:
     ]
 
 
+def sheets(matrix: Matrix, selected: list[CommuneRow]) -> list[Sheet]:
+    """The matrix sheet (status words, coloured cells) and the legend with the duties, for `app.tabular`."""
+    first_duty_col = 3
+    fills = [{first_duty_col + i: STATUS_FILLS[c.status] for i, c in enumerate(row.cells)} for row in selected]
+    matrix_sheet = Sheet("Ma trận", header(matrix), rows(selected), freeze="D3", fills=fills,
+                         caption=f"{matrix.campaign.name} — tình hình tại ngày {fmt_date(matrix.as_of)}",
+                         widths=(8, 30, 9, *(18,) * len(matrix.campaign.duties)))
+    legend_rows = [[STATUS_LABELS_VI[status], STATUS_MEANINGS[status]] for status in STATUSES]
+    legend_rows += [[], ["Nhiệm vụ", "Nội dung", "Từ ngày", "Hạn cuối"]]
+    legend_rows += [[f"Nhiệm vụ {d.no}", d.text, fmt_date(d.window_start), fmt_date(d.window_end)]
+                    for d in matrix.campaign.duties]
+    legend = Sheet("Chú giải", ["Trạng thái", "Ý nghĩa"], legend_rows, widths=(20, 90, 12, 12), freeze=None,
+                   fills=[{0: STATUS_FILLS[status]} for status in STATUSES])
+    return [matrix_sheet, legend]
+
+
 def to_csv(matrix: Matrix, selected: list[CommuneRow]) -> bytes:
     """The matrix as CSV, UTF-8 with a BOM so that Excel reads Vietnamese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header(matrix))
-    writer.writerows(rows(selected))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(header(matrix), rows(selected))
 
 
 def to_xlsx(matrix: Matrix, selected: list[CommuneRow]) -> bytes:
     """The matrix as an Excel workbook: a coloured matrix sheet, a legend and the duties."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Ma trận"
-    ws.append([f"{matrix.campaign.name} — tình hình tại ngày {fmt_date(matrix.as_of)}"])
-    ws["A1"].font = Font(bold=True)
-    ws.append(header(matrix))
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    first_duty_col = 4
-    for data, row in zip(rows(selected), selected, strict=True):
-        ws.append(data)
-        r = ws.max_row
-        for i, c in enumerate(row.cells):
-            ws.cell(r, first_duty_col + i).fill = PatternFill("solid", fgColor=STATUS_FILLS[c.status])
-    ws.freeze_panes = "D3"
-    ws.column_dimensions["A"].width = 8
-    ws.column_dimensions["B"].width = 30
-    ws.column_dimensions["C"].width = 9
-    for i in range(len(matrix.campaign.duties)):
-        ws.column_dimensions[ws.cell(2, first_duty_col + i).column_letter].width = 18
-
-    legend = wb.create_sheet("Chú giải")
-    legend.append(["Trạng thái", "Ý nghĩa"])
-    for status in STATUSES:
-        legend.append([STATUS_LABELS_VI[status], STATUS_MEANINGS[status]])
-        legend.cell(legend.max_row, 1).fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
-    legend.append([])
-    legend.append(["Nhiệm vụ", "Nội dung", "Từ ngày", "Hạn cuối"])
-    for d in matrix.campaign.duties:
-        legend.append([f"Nhiệm vụ {d.no}", d.text, fmt_date(d.window_start), fmt_date(d.window_end)])
-    for cell in (legend[1][0], legend[1][1]):
-        cell.font = Font(bold=True)
-    legend.column_dimensions["A"].width = 20
-    legend.column_dimensions["B"].width = 90
-    legend.column_dimensions["C"].width = 12
-    legend.column_dimensions["D"].width = 12
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(sheets(matrix, selected))

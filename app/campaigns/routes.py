@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -37,6 +37,7 @@ from app.formatting import fmt_date, today_local
 from app.models import Activity, Campaign, CityRequirement, Commune, Duty, ReportSubmission
 from app.models.audit import record
 from app.models.types import utcnow
+from app.tabular import download
 
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
 
@@ -124,13 +125,8 @@ def _export(slug: str, fmt: str):
     record(current_user.id, "export", "campaign_matrix", campaign.id, format=fmt, as_of=as_of.isoformat(),
            rows=len(rows), **{k: v for k, v in filters.items() if v})
     db.session.commit()
-    name = f"ma-tran-{campaign.slug}-{as_of.isoformat()}"
-    if fmt == "xlsx":
-        body, mimetype = exports.to_xlsx(m, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, mimetype = exports.to_csv(m, rows), "text/csv; charset=utf-8"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    body = exports.to_xlsx(m, rows) if fmt == "xlsx" else exports.to_csv(m, rows)
+    return download(body, f"ma-tran-{campaign.slug}-{as_of.isoformat()}.{fmt}")
 
 
 @bp.route("/<slug>/matrix.xlsx")

@@ -1,7 +1,8 @@
-"""QR attendance (SPEC §5): self check-in, pre-registration tickets, scanner, walk-ins, import, attendance list."""
+"""QR attendance (SPEC §5): self check-in, pre-registration tickets, scanner, walk-ins, import, attendance list.
+
+The views (`app.checkin.routes`) are imported by the app factory, not here: services and the API import this
+package without pulling in the pages."""
 
 from flask import Blueprint
 
 bp = Blueprint("checkin", __name__)
-
-from app.checkin import routes  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 from flask import current_app, request
 
-from app.activities.kinds import QR_KINDS
+from app.domain.kinds import QR_KINDS
 
 
 def public_base_url() -> str:

@@ -1,8 +1,6 @@
 """Dashboard pages: the city and commune campaign dashboards (SPEC §4), targets against actuals (§9)."""
 
-from io import BytesIO
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import params
@@ -22,6 +20,7 @@ from app.dashboard.services import (
 from app.domain.roles import CITY_OFFICE_ROLES, CITY_READER_ROLES
 from app.extensions import db
 from app.formatting import fmt_date, today_local
+from app.tabular import Sheet, download, xlsx_bytes
 
 BAD_DATE = "Ngày xem số liệu không hợp lệ (định dạng dd/mm/yyyy); đang hiển thị số liệu hôm nay."
 BAD_CAMPAIGN = "Không tìm thấy chiến dịch đã chọn; đang hiển thị chiến dịch gần nhất."
@@ -106,9 +105,7 @@ def city_xlsx():
         board = campaign_dashboard(slug, as_of)
     except LookupError:
         abort(404)
-    return send_file(BytesIO(dashboard_workbook(board)), as_attachment=True,
-                     download_name=f"bang-dieu-khien-{slug}-{as_of.isoformat()}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return download(dashboard_workbook(board), f"bang-dieu-khien-{slug}-{as_of.isoformat()}.xlsx")
 
 
 @bp.route("/targets", methods=["GET", "POST"])
@@ -140,21 +137,9 @@ def targets():
 @role_required(*CITY_READER_ROLES)
 def targets_xlsx():
     """The targets table as an Excel file."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Chỉ tiêu"
-    ws.append(["Chỉ tiêu", "Đơn vị", "Năm", "Chỉ tiêu giao", "Thực hiện", "Tháng", "Tỷ lệ đạt",
-               "Ghi nhận tại hoạt động"])
-    for r in targets_table():
-        ws.append([r["label"], r["unit"], r["year"], r["target"], r["actual"], r["month"],
-                   r["ratio"], r["recorded_at_activities"]])
-        ws.cell(ws.max_row, 7).number_format = "0.0%"
-    for col, width in zip("ABCDEFGH", (48, 8, 8, 14, 14, 8, 10, 14), strict=True):
-        ws.column_dimensions[col].width = width
-    buf = BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return send_file(buf, as_attachment=True, download_name="chi-tieu-bhxh-bhyt.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rows = [[r["label"], r["unit"], r["year"], r["target"], r["actual"], r["month"], r["ratio"],
+             r["recorded_at_activities"]] for r in targets_table()]
+    sheet = Sheet("Chỉ tiêu", ["Chỉ tiêu", "Đơn vị", "Năm", "Chỉ tiêu giao", "Thực hiện", "Tháng", "Tỷ lệ đạt",
+                               "Ghi nhận tại hoạt động"], rows, (48, 8, 8, 14, 14, 8, 10, 14), freeze=None,
+                  column_formats={6: "0.0%"})
+    return download(xlsx_bytes([sheet]), "chi-tieu-bhxh-bhyt.xlsx")

@@ -30,6 +30,9 @@ class _Person:
     name_key: Mapped[str] = mapped_column(String(120), default="")
 
 
+PERSON_COLUMNS = tuple(_Person.__annotations__)  # the person's columns, shared by both tables
+
+
 class Registration(_Person, db.Model):
     """A pre-registration for an activity; its signed ticket is the person's personal QR."""
 

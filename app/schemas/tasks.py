@@ -1,6 +1,6 @@
 """Payloads of the task register's API (SPEC §12 second wave, §14), declared once as pydantic models.
 
-The OpenAPI components of these endpoints come from the same declarations (`openapi_components`).
+The OpenAPI components of these endpoints are generated from the same declarations (`app/api/openapi_tasks.py`).
 """
 
 import re
@@ -159,13 +159,3 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
         fields.setdefault(name, message or FIELD_MESSAGES_VI.get(name) or MESSAGES_VI.get(error["type"],
                                                                                          "Giá trị không hợp lệ."))
     return fields
-
-
-def openapi_components() -> dict:
-    """JSON Schemas of these payloads for the OpenAPI document's components."""
-    out: dict = {}
-    for model in (TaskSubmissionIn, TaskOut, PlanOut, AgencyOut, TaskSubmissionOut):
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        out.update(schema.pop("$defs", {}))
-        out[schema.get("title", model.__name__)] = schema
-    return out

@@ -19,6 +19,7 @@ from app.forms import BaseForm
 from app.models import Agency, Commune, TaskSubmission
 from app.schemas.tasks import TaskSubmissionIn, field_errors
 from app.status_icons import STATUS_ICONS
+from app.tabular import download
 from app.tasks import bp, exports, files, pages
 from app.tasks.forms import SubmissionForm
 from app.tasks.services import (
@@ -33,8 +34,6 @@ from app.tasks.services import (
     task_in_city,
     withdraw,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor
@@ -315,4 +314,4 @@ def withdraw_submission(submission_id: int):
 
 
 def _xlsx(body: bytes, name: str) -> Response:
-    return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return download(body, f"{name}.xlsx")

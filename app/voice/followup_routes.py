@@ -1,9 +1,6 @@
 """Staff pages of the follow-ups (SPEC §17): the list of an activity, outcomes, the commune's and city's overview."""
 
-import csv
-import io
-
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +14,7 @@ from app.models import Activity, Campaign, Commune
 from app.models.audit import record
 from app.models.types import utcnow
 from app.models.voice import FollowUp, Question
+from app.tabular import csv_bytes, download
 from app.voice import bp
 from app.voice import followups as fs
 from app.voice.forms import FollowUpForm
@@ -71,24 +69,14 @@ def export_followups(activity_id: int):
     """The follow-up list as CSV (phones masked by role), written to the audit log (SPEC §5)."""
     activity = get_scoped_or_404(Activity, activity_id, current_user)
     rows = fs.followup_rows(activity.id)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["STT", "Họ và tên", "Số điện thoại", "Năm sinh", "Thẻ BHYT", "Kết quả", "Ngày", "Ghi chú"])
-    for n, row in enumerate(rows, 1):
-        c, f = row.checkin, row.followup
-        writer.writerow([n, _safe(c.full_name if c else ""), _phone(activity, c.phone if c else None),
-                         c.birth_year if c and c.birth_year else "", BHYT_LABELS.get(f.bhyt_status, ""),
-                         fs.OUTCOME_LABELS.get(f.outcome, ""), fmt_date(f.outcome_on), _safe(f.note)])
+    body = csv_bytes(["STT", "Họ và tên", "Số điện thoại", "Năm sinh", "Thẻ BHYT", "Kết quả", "Ngày", "Ghi chú"], [
+        [n, c.full_name if c else "", _phone(activity, c.phone if c else None), c.birth_year if c and c.birth_year else "",
+         BHYT_LABELS.get(f.bhyt_status, ""), fs.OUTCOME_LABELS.get(f.outcome, ""), fmt_date(f.outcome_on), f.note]
+        for n, (c, f) in enumerate(((row.checkin, row.followup) for row in rows), 1)])
     record(current_user.id, "followup.export", "activity", activity.id, rows=len(rows),
            full_phones=can_see_phones(current_user, activity))
     db.session.commit()
-    return send_file(io.BytesIO(buf.getvalue().encode("utf-8-sig")), mimetype="text/csv; charset=utf-8",
-                     as_attachment=True, download_name=f"theo-doi-{activity.id}.csv")
-
-
-def _safe(value: str) -> str:
-    """No spreadsheet formula from a resident's text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return download(body, f"theo-doi-{activity.id}.csv")
 
 
 @bp.get("/follow-ups")

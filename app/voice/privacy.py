@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select
 
-from app.checkin.services import mask_phone, name_key, normalise_phone
+from app.checkin.services import mask_phone
 from app.extensions import db
 from app.models import CheckIn, FollowUp, Question, Rating, Registration
 from app.models.audit import record
+from app.schemas.checkins import name_key, normalise_phone
 from app.voice.questions import VoiceError
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app.auth.access import scope
-from app.checkin.services import normalise_phone, window
+from app.checkin.services import window
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.formatting import fmt_int
@@ -19,6 +19,7 @@ from app.models import Activity, User
 from app.models.audit import record
 from app.models.voice import QUESTION_STATUSES, TOPICS, Question
 from app.notifications.services import NewNotification, add_notifications
+from app.schemas.checkins import normalise_phone
 
 TEXT_MAX = 2000
 ANSWER_MAX = 5000

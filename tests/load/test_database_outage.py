@@ -40,7 +40,7 @@ def test_postgres_stopped_under_load_answers_503_recovers_without_restart_and_lo
 
     with private_cluster() as cluster:
         url = cluster.createdb("outage")
-        path, auth = prepare(url)
+        path, auth, _tickets = prepare(url)
         activity_id = int(path.split("/")[-2])
         headers = {"Content-Type": "application/json", "Authorization": auth}
         env = {"FLASK_CONFIG": "testing", "TEST_DATABASE_URL": url}

@@ -1,0 +1,264 @@
+"""Attendee import (SPEC §5 walk-ins): a CSV/XLSX list is kept, previewed with per-row errors, then confirmed.
+
+The API, in the order a user goes through it:
+- `save_upload(activity_id, file, upload_dir)` keeps the uploaded file under a random id (`ImportRefused` if it
+  is not a readable .csv/.xlsx);
+- `upload_path(activity_id, upload_id, upload_dir)` finds it again (None: unknown id, or another activity's);
+- `read_table(path)` gives its rows as text; `mapping_from(args, header)` the column chosen for each field
+  (guessed from the header's names unless the preview page says otherwise);
+- `preview(activity, rows, mapping, now)` validates every row and writes nothing;
+- `confirm(activity, rows, mapping, actor, now, upload_id)` writes the valid rows (source `import`) in
+  batches, yielding after each; the caller commits each batch, then `discard`s the file.
+Both validate with the one person schema of `services.clean_person`; the communes of residence and the phones
+already checked in are read once per file, not once per row. Confirming validates every row first, then
+writes them in transactions of `BATCH_ROWS` rows, each one `INSERT … ON CONFLICT DO NOTHING` of many rows, so
+the write slot (SQLite's write gate, app/write_gate.py) is held for one batch at a time and a check-in at the
+door waits for one batch at most, never for the whole file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.checkin import services as svc
+from app.checkin.tokens import short_code
+from app.extensions import db
+from app.models import CheckIn, Commune
+from app.models.voice import FOLLOWED_BHYT, FollowUp, followup_values
+
+UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+IMPORT_EXTS = (".csv", ".xlsx")
+IMPORT_MAX_ROWS = 5000
+BATCH_ROWS = 100  # rows per transaction when confirming: the write slot is free again between batches
+BATCH_PAUSE = 0.02  # seconds between batches: a waiting writer (thread lock, or the gate file retried every ≤ 1 ms) gets in
+SUBDIR = "imports"
+
+HEADER_ALIASES = {
+    "full_name": ("ho va ten", "ho ten", "full_name", "name", "ten"),
+    "phone": ("so dien thoai", "sdt", "dien thoai", "phone"),
+    "birth_year": ("nam sinh", "birth_year", "year"),
+    "audience": ("nhom", "nhom doi tuong", "audience"),
+    "residence_code": ("ma xa", "noi cu tru", "residence_code", "ma don vi"),
+    "bhyt_status": ("bhyt", "the bhyt", "bhyt_status"),
+    "topics": ("can tu van", "topics", "noi dung"),
+    "consent": ("dong y", "consent"),
+}
+FIELDS = tuple(HEADER_ALIASES)
+FIELD_LABELS = {"full_name": "Họ và tên", "phone": "Số điện thoại", "birth_year": "Năm sinh",
+                "audience": "Nhóm đối tượng (1–6)", "residence_code": "Mã xã nơi cư trú",
+                "bhyt_status": "Thẻ BHYT (valid/none/expired)", "topics": "Cần tư vấn",
+                "consent": "Đồng ý xử lý dữ liệu"}
+ALREADY_NOTE = "Đã điểm danh (bỏ qua)"
+
+
+class ImportRefused(Exception):
+    """The uploaded file cannot be imported; the message is for the user (next to the file field)."""
+
+
+@dataclass
+class PreviewRow:
+    """One line of the file as the preview shows it: its data, per-field errors, or a note (a repeat)."""
+
+    line: int
+    data: dict
+    errors: dict = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Preview:
+    """Every row checked; `valid` rows would be written by `confirm`."""
+
+    items: list[PreviewRow]
+
+    @property
+    def valid(self) -> int:
+        """Rows with no error that are not already checked in."""
+        return sum(1 for i in self.items if not i.errors and not i.note)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What `confirm` wrote: new check-ins, rows already there (same phone), rows refused."""
+
+    created: int
+    duplicates: int
+    errors: int
+
+
+# ---------------------------------------------------------------- the kept file
+
+
+def _directory(upload_dir: str) -> str:
+    # Under UPLOAD_DIR (shared storage): the preview and the confirmation may reach different gunicorn machines.
+    path = os.path.join(upload_dir, SUBDIR)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def save_upload(activity_id: int, upload, upload_dir: str) -> str:
+    """Keep an uploaded .csv/.xlsx (a werkzeug FileStorage) under a new random id and return the id."""
+    ext = os.path.splitext(upload.filename or "")[1].lower()
+    if ext not in IMPORT_EXTS:
+        raise ImportRefused("Chỉ nhận tệp .csv hoặc .xlsx.")
+    upload_id = secrets.token_hex(16)
+    path = os.path.join(_directory(upload_dir), f"{activity_id}-{upload_id}{ext}")
+    upload.save(path)
+    try:
+        read_table(path)
+    except Exception as exc:  # noqa: BLE001 — any unreadable file is the user's input, not our bug
+        os.remove(path)
+        raise ImportRefused("Không đọc được tệp này.") from exc
+    return upload_id
+
+
+def upload_path(activity_id: int, upload_id: str, upload_dir: str) -> str | None:
+    """The kept upload of this activity with this random id, or None."""
+    if not UPLOAD_ID.match(upload_id or ""):
+        return None
+    for ext in IMPORT_EXTS:
+        path = os.path.join(_directory(upload_dir), f"{activity_id}-{upload_id}{ext}")
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def discard(path: str) -> None:
+    """Delete a kept upload once it is confirmed."""
+    os.remove(path)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_table(path: str) -> list[list[str]]:
+    """Rows of a CSV (UTF-8, comma or semicolon) or the first sheet of an XLSX, as text; blank rows dropped."""
+    if path.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        rows = [["" if v is None else str(v).strip() for v in row]
+                for row in wb.active.iter_rows(values_only=True, max_row=IMPORT_MAX_ROWS + 1)]
+        wb.close()
+    else:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            text = fh.read()
+        dialect = csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            pass
+        rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), dialect)][: IMPORT_MAX_ROWS + 1]
+    return [r for r in rows if any(r)]
+
+
+def guess_mapping(header: list[str]) -> dict[str, int | None]:
+    """Column index per field from the header's (unaccented) names."""
+    keys = [svc.name_key(h) for h in header]
+    return {name: next((i for i, k in enumerate(keys) if k in aliases), None)
+            for name, aliases in HEADER_ALIASES.items()}
+
+
+def mapping_from(args, header: list[str]) -> dict[str, int | None]:
+    """The mapping chosen on the preview page (`map_<field>` = column index or empty), else the guess."""
+    mapping = guess_mapping(header)
+    for name in FIELDS:
+        raw = args.get(f"map_{name}")
+        if raw is not None:
+            mapping[name] = int(raw) if raw.isdigit() and int(raw) < len(header) else None
+    return mapping
+
+
+def row_data(row: list[str], mapping: dict) -> dict:
+    """A row as the schema's dict; a list on paper had the person's consent unless a column says otherwise."""
+    data = {name: (row[i] if i is not None and i < len(row) else "") for name, i in mapping.items()}
+    if mapping.get("consent") is None:
+        data["consent"] = "1"
+    return data
+
+
+# ---------------------------------------------------------------- preview and confirm
+
+
+def residence_ids() -> dict[str, int]:
+    """Commune id by code, read once for a whole file."""
+    return dict(db.session.execute(select(Commune.code, Commune.id)).all())
+
+
+def _checked(activity, rows: list[list[str]], mapping: dict, now: datetime, first: int = 1, last: int | None = None,
+             residences: dict[str, int] | None = None) -> list:
+    """(PreviewRow, clean person or None) for the data rows `first`…`last` (all by default), without writing."""
+    residences = residence_ids() if residences is None else residences
+    out = []
+    for line, row in enumerate(rows[first:last], start=first + 1):
+        item = PreviewRow(line, row_data(row, mapping))
+        try:
+            clean = svc.clean_person(item.data, activity, now, residences=residences)
+        except svc.CheckinRefused as refusal:
+            item.errors = refusal.fields or {"_": refusal.message}
+            clean = None
+        out.append((item, clean))
+    return out
+
+
+def preview(activity, rows: list[list[str]], mapping: dict, now: datetime) -> Preview:
+    """Validate every row without writing: errors per row; phones already checked in, or repeated, noted."""
+    present = set(db.session.scalars(select(CheckIn.phone).where(CheckIn.activity_id == activity.id,
+                                                                 CheckIn.phone.is_not(None))))
+    items = []
+    for item, clean in _checked(activity, rows, mapping, now):
+        phone = clean["phone"] if clean else None
+        if phone and phone in present:
+            item.note = ALREADY_NOTE
+        if phone:
+            present.add(phone)
+        items.append(item)
+    return Preview(items)
+
+
+def confirm(activity, rows: list[list[str]], mapping: dict, actor, now: datetime, upload_id: str,
+            batch: int = BATCH_ROWS) -> Iterator[ImportResult]:
+    """Write the valid rows as check-ins (source `import`), one batch at a time: yields each batch's counts
+    after flushing it, and the caller commits each (so the write slot is never held for the whole file, and a
+    long file never keeps thousands of rows alive, whose garbage collection would pause the process).
+
+    Each row carries the nonce `i<upload id>-<line>`: confirming the same file again, or again after a failure
+    part-way, stores no row twice; a phone already checked in is stored once, as on every path.
+    """
+    residences = residence_ids()
+    for first in range(1, max(len(rows), 2), batch):  # validated and written a batch at a time: little kept alive
+        checked = _checked(activity, rows, mapping, now, first, first + batch, residences)
+        values = [dict(activity_id=activity.id, source="import", nonce=f"i{upload_id}-{item.line}",
+                       registration_id=None, created_at=now, created_by_id=getattr(actor, "id", None),
+                       code=short_code(), **person) for item, person in checked if person is not None]
+        created = svc.insert_many(CheckIn, values) if values else 0
+        if created:
+            _open_followups(activity, [v["nonce"] for v in values if v["bhyt_status"] in FOLLOWED_BHYT])
+        yield ImportResult(created=created, duplicates=len(values) - created, errors=len(checked) - len(values))
+        time.sleep(BATCH_PAUSE)  # committed: a writer waiting for the slot takes it before the next batch
+
+
+def _open_followups(activity, nonces: list[str]) -> None:
+    """The follow-up items (SPEC §17) the new rows without a valid card open, as `record_checkin` does."""
+    if not nonces:
+        return
+    stored = db.session.scalars(select(CheckIn).where(CheckIn.activity_id == activity.id, CheckIn.nonce.in_(nonces)))
+    rows = [f for f in (followup_values(c, activity.commune_id) for c in stored) if f is not None]
+    if rows:
+        svc.insert_many(FollowUp, rows)
+
+
+def total(results) -> ImportResult:
+    """The sum of the batches' counts."""
+    results = list(results)
+    return ImportResult(*(sum(getattr(r, f) for r in results) for f in ("created", "duplicates", "errors")))

@@ -1,0 +1,145 @@
+"""The check-in fast path: the few statements a check-in runs, compiled once, on the thread's kept connection.
+
+A phone check-in is two statements (read the activity in the caller's scope; one `INSERT … ON CONFLICT DO
+NOTHING RETURNING id`), a scanned ticket three (the registration behind it is read the same way), a repeat one
+more (the stored row). They are written in Core against the models' tables and compiled once per dialect
+(`app/checkin/driver.py` runs them on the DBAPI cursor, with the column types' own processors), on either
+- `SESSION`: the session's connection and transaction (forms, imports, tests — the caller commits), or
+- a `DirectConnection` (`direct_connection()`): the thread's kept autocommit connection, no ORM Session, where
+  each statement is its own transaction (the API's check-in POST).
+Every column list here is derived from the models, so a new column cannot be forgotten. Why each of these
+tricks is here, with the benchmark figure that justifies it: `docs/checkin-fast-path.md`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, bindparam, select, type_coerce
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.checkin.driver import DirectConnection, SessionConnection, StatementCache
+from app.extensions import db
+from app.models import Activity, CheckIn, Registration
+from app.models.checkins import PERSON_COLUMNS
+from app.models.types import UTCDateTime, as_utc
+
+SESSION = SessionConnection()  # statements run in the session's transaction unless a DirectConnection is given
+Connection = SessionConnection | DirectConnection
+
+_STATEMENTS = StatementCache()
+
+
+def direct_connection() -> DirectConnection:
+    """The thread's autocommit connection, no Session, for one check-in (the API hot path); use it in a `with`."""
+    return DirectConnection(db.engine)
+
+
+def _utc(value) -> datetime:
+    """An aware UTC datetime from the driver's value of a UTCDateTime column (SQLite gives text)."""
+    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _fast(column):
+    """A UTCDateTime column read as the driver's own value (SQLite text, parsed by C `fromisoformat` in `_utc`,
+    several times faster than SQLAlchemy's regex; PostgreSQL an aware datetime already)."""
+    return type_coerce(column, String) if isinstance(column.type, UTCDateTime) else column
+
+
+def _row_class(name: str, table, names: tuple[str, ...], doc: str):
+    """A frozen dataclass with these columns of `table` (same names as the model's, so rules take either)."""
+    cls = dataclass(frozen=True, slots=True)(type(name, (), {"__annotations__": {n: object for n in names},
+                                                             "__doc__": doc}))
+    cls.names = names
+    cls.columns = tuple(table.c[n] for n in names)
+    cls.times = frozenset(n for n in names if isinstance(table.c[n].type, UTCDateTime))
+    return cls
+
+
+def _from_row(cls, row):
+    """An instance of a row class from a driver row (its UTC times made aware datetimes)."""
+    values = dict(zip(cls.names, row, strict=True))
+    for name in cls.times:
+        if values[name] is not None:
+            values[name] = _utc(values[name])
+    return cls(**values)
+
+
+# What a check-in reads of an activity: no JSON columns (partners, results…), no ORM object.
+CheckinActivity = _row_class("CheckinActivity", Activity.__table__, (
+    "id", "commune_id", "kind", "status", "start_at", "end_at", "checkin_open_minutes_before",
+    "checkin_close_minutes_after"), "The columns of an activity a check-in needs.")
+# The registration behind a ticket: who, and whether the ticket is still valid.
+TicketHolder = _row_class("TicketHolder", Registration.__table__, (
+    "id", "activity_id", "ticket_nonce", "revoked", *PERSON_COLUMNS),
+    "A registration as the ticket path reads it: the ticket's state and the person's columns.")
+# A stored check-in: every column of the table, so the answer needs no ORM object and no reload.
+StoredCheckin = _row_class("StoredCheckin", CheckIn.__table__, tuple(c.key for c in CheckIn.__table__.columns),
+                           "The values of a stored check-in row.")
+
+
+def _select(cls, *where):
+    return select(*(_fast(c) for c in cls.columns)).where(*where)
+
+
+def checkin_activity(activity_id: int, user, conn: Connection = SESSION):
+    """The columns a check-in needs of the activity in `user`'s scope, or None.
+
+    The statement goes through `scope` once per (authenticated, role, commune) — everything `scope` reads of
+    the user — and is reused with the activity id as a bound parameter.
+    """
+    from app.auth.access import scope
+
+    key = ("activity", bool(getattr(user, "is_authenticated", False)), getattr(user, "role", None),
+           getattr(user, "commune_id", None))
+    stmt = _STATEMENTS.get(key, conn.dialect, lambda: scope(
+        _select(CheckinActivity, Activity.id == bindparam("activity_id")), Activity, user))
+    row = stmt.first(conn, {"activity_id": activity_id})
+    return None if row is None else _from_row(CheckinActivity, row)
+
+
+def ticket_holder(value, conn: Connection = SESSION, by: str = "id"):
+    """The registration whose `by` column (its id, or `ticket_nonce` for a short ticket) is `value`, as the ticket
+    path needs it, or None."""
+    stmt = _STATEMENTS.get(("registration", by), conn.dialect, lambda: _select(
+        TicketHolder, Registration.__table__.c[by] == bindparam("value")))
+    row = stmt.first(conn, {"value": value})
+    return None if row is None else _from_row(TicketHolder, row)
+
+
+def existing(activity_id: int, nonce: str | None, phone: str | None, registration_id: int | None,
+             conn: Connection = SESSION):
+    """The row already stored for this nonce, phone or ticket, first by nonce (a replay gets its own answer)."""
+    table = CheckIn.__table__
+    for name, value in (("nonce", nonce), ("phone", phone), ("registration_id", registration_id)):
+        if value is not None:
+            stmt = _STATEMENTS.get(("existing", name), conn.dialect, lambda name=name: _select(
+                StoredCheckin, table.c.activity_id == bindparam("activity_id"), table.c[name] == bindparam("value")))
+            row = stmt.first(conn, {"activity_id": activity_id, "value": value})
+            if row is not None:
+                return _from_row(StoredCheckin, row)
+    return None
+
+
+def insert_once(model, values: dict, conn: Connection = SESSION) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id, or None when a unique constraint already holds the row.
+
+    The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
+    requests in any number of processes store one row; one statement, no savepoint round trips. On SQLite the
+    write gate is entered first (app/write_gate.py): until the transaction ends, or for this statement alone
+    in autocommit.
+    """
+    stmt = _STATEMENTS.get(("insert", model.__tablename__, tuple(values)), conn.dialect,
+                           lambda: _insert_statement(model, values, conn.dialect.name))
+    row = stmt.first(conn, values, write=True)
+    return row[0] if row is not None else None
+
+
+def _insert_statement(model, values: dict, dialect: str):
+    """The dialect's INSERT … ON CONFLICT DO NOTHING RETURNING id over exactly these columns."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = model.__table__
+    columns = {name: bindparam(name, type_=table.c[name].type) for name in values}
+    return insert(table).values(columns).on_conflict_do_nothing().returning(table.c.id)

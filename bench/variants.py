@@ -1,0 +1,65 @@
+"""The app with one fast-path trick undone, to measure what the trick is worth (`bench.checkin --against`).
+
+Each is a WSGI app for gunicorn: `bench.variants:no_lean_session`, … The figures go into
+docs/checkin-fast-path.md; a trick worth under 5 % goes.
+"""
+
+import contextlib
+import types
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+
+from app import create_app
+
+
+def _no_ensure_sync_cache():
+    app = create_app()
+    app.ensure_sync = types.MethodType(Flask.ensure_sync, app)
+    return app
+
+
+def _no_lean_session():
+    app = create_app()
+    app.session_interface = SecureCookieSessionInterface()
+    return app
+
+
+def _session_connection():
+    """The API check-in on the ORM Session's pooled connection and transaction, committed after the answer."""
+    from app.checkin import fastpath, services
+    from app.extensions import db
+
+    @contextlib.contextmanager
+    def session_connection():
+        yield fastpath.SESSION
+        db.session.commit()
+
+    services.direct_connection = session_connection
+    return create_app()
+
+
+def _no_write_gate():
+    """SQLite's own busy handler instead of the queue."""
+    from app.checkin import driver
+
+    driver.gate_for = lambda engine: None
+    return create_app()
+
+
+def _lazy(build):
+    app = None
+
+    def wsgi(environ, start_response):
+        nonlocal app
+        if app is None:
+            app = build()
+        return app(environ, start_response)
+
+    return wsgi
+
+
+no_ensure_sync_cache = _lazy(_no_ensure_sync_cache)
+no_lean_session = _lazy(_no_lean_session)
+session_connection = _lazy(_session_connection)
+no_write_gate = _lazy(_no_write_gate)
