@@ -4,10 +4,14 @@ each, and lets a waiting writer in between them."""
 import threading
 import time
 
+import pytest
+
 from app.checkin import attendee_import as imp
 from app.models import Activity
 from app.models.types import utcnow
 from tests.checkin.conftest import count
+
+pytestmark = pytest.mark.wipe  # the import's thread and the API check-in's own connection: the full wipe
 
 
 def test_a_checkin_during_a_5000_row_import_is_answered_within_a_second(app, client, db, make_user, api_token,
