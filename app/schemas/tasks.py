@@ -9,18 +9,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from app.domain.dates import parse_date
 
 
 def _iso_date(value):
-    """Only an ISO date string (or nothing): no timestamps, no other shapes."""
+    """A date as ISO yyyy-mm-dd or dd/mm/yyyy (the page's date input) text, or nothing: no timestamps."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("not an ISO date")
-    parsed = date.fromisoformat(value)
+    parsed = parse_date(value[:20]) if isinstance(value, str) else None
+    if parsed is None:
+        raise ValueError("not a date")
     if not 2000 <= parsed.year <= 2100:
         raise ValueError("year out of range")
     return parsed
@@ -144,8 +144,8 @@ MESSAGES_VI = {
     "string_type": "Phải là chuỗi ký tự.",
 }
 FIELD_MESSAGES_VI = {
-    "doc_date": "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.",
-    "submitted_on": "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.",
+    "doc_date": "Ngày không hợp lệ, dùng dạng dd/mm/yyyy hoặc YYYY-MM-DD.",
+    "submitted_on": "Ngày không hợp lệ, dùng dạng dd/mm/yyyy hoặc YYYY-MM-DD.",
     "url": "Liên kết phải bắt đầu bằng http:// hoặc https://.",
 }
 

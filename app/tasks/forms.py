@@ -3,7 +3,7 @@
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 
-from app.forms import BaseForm
+from app.forms import DATE_INPUT, BaseForm
 
 
 class SubmissionForm(BaseForm):
@@ -13,11 +13,11 @@ class SubmissionForm(BaseForm):
     unit_code = SelectField("Đơn vị", choices=[], validate_choice=False)
     title = StringField("Tên sản phẩm")
     doc_number = StringField("Số văn bản")
-    doc_date = StringField("Ngày văn bản", render_kw={"type": "date"})
+    doc_date = StringField("Ngày văn bản", render_kw=DATE_INPUT)
     url = StringField("Liên kết")
     file = FileField("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 20 MB)")
     note = TextAreaField("Ghi chú", render_kw={"rows": 2})
-    submitted_on = StringField("Ngày nhận bản giấy (chỉ BHXH thành phố)", render_kw={"type": "date"})
+    submitted_on = StringField("Ngày nhận bản giấy (chỉ BHXH thành phố)", render_kw=DATE_INPUT)
 
     FIELDS = ("period", "unit_code", "title", "doc_number", "doc_date", "url", "note", "submitted_on")
 

@@ -2,7 +2,7 @@
 
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from app.forms import BaseForm, choices
+from app.forms import DATE_INPUT, BaseForm, choices
 from app.models.voice import TOPICS
 from app.voice.followups import OUTCOME_LABELS
 from app.voice.questions import STATUS_LABELS, TEXT_MAX
@@ -45,7 +45,7 @@ class FollowUpForm(BaseForm):
 
     outcome = SelectField("Kết quả", choices=choices([("", "— Chưa có kết quả —"), *OUTCOME_LABELS.items()]),
                           validate_choice=False)
-    on = StringField("Ngày", render_kw={"type": "date"})
+    on = StringField("Ngày", render_kw=DATE_INPUT)
     note = StringField("Ghi chú", render_kw={"maxlength": 500})
 
 

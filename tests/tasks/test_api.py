@@ -81,7 +81,7 @@ def test_bad_input_gets_422_with_vietnamese_fields(client, agency_user, api_toke
     task = task_of("VI.1")
     answer = _post(client, task, headers, {"period": "2031", "title": "x", "url": "https://example.org"})
     assert answer.status_code == 422 and "period" in answer.get_json()["error"]["fields"]
-    answer = _post(client, task, headers, {"period": "2026", "title": "", "doc_date": "24/12/2026", "x": 1})
+    answer = _post(client, task, headers, {"period": "2026", "title": "", "doc_date": "31/02/2026", "x": 1})
     fields = answer.get_json()["error"]["fields"]
     assert answer.status_code == 422 and set(fields) == {"title", "doc_date", "x"}
     assert _post(client, task, headers, {"period": "2026", "title": "Không có tệp"}).status_code == 422

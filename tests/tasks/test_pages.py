@@ -136,3 +136,16 @@ def test_progress_report_pdf_in_the_nd30_frame(client, db, make_user, login, tmp
                           text=True, check=True).stdout
     assert "BÁO CÁO" in text and "Tiến độ thực hiện nhiệm vụ" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Sở Nội vụ" in text and "UBND xã, phường, đặc khu" in text and "NHIỆM VỤ QUÁ HẠN" in text
+
+
+def test_product_form_takes_the_document_date_as_dd_mm_yyyy(client, db, agency_user, login, task_of):
+    login(agency_user("SNV"))
+    url = f"/ke-hoach/{HP_PLAN}/nhiem-vu/{task_of('I.2').id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'type="date"' not in page and 'data-date' in page  # the one dd/mm/yyyy input, not the browser's
+    answer = client.post(url, data={"csrf_token": csrf_token(client, url), "period": "2026", "title": "Quyết định",
+                                    "doc_number": "15/QĐ-UBND", "doc_date": "20/01/2026",
+                                    "url": "https://haiphong.gov.vn/qd-15"})
+    assert answer.status_code == 302, re.findall(r'data-error-for="(\w+)">([^<]*)', answer.get_data(as_text=True))
+    stored = db.session.scalars(select(TaskSubmission).where(TaskSubmission.title == "Quyết định")).one()
+    assert stored.doc_date.isoformat() == "2026-01-20"
