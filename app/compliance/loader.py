@@ -94,7 +94,8 @@ def load_campaign(slug: str) -> Campaign | None:
 
 def campaign_spec(campaign: Campaign, as_of: date | None = None) -> CampaignSpec:
     """The engine's view of a campaign row, duties and requirements in the office's order; with `as_of`, only
-    those in force on that day (SPEC §18: past statuses replay with the duty set of their day)."""
+    those in force on that day (SPEC §18: past statuses replay with the duty set of their day); without it, every
+    one, retired ones included (what some day of the campaign may need)."""
     duties = tuple(
         DutySpec(d.no, d.text, d.evidence, frozenset(d.kinds or ()), d.min_count, d.window_start, d.window_end,
                  d.hint or "")

@@ -208,9 +208,12 @@ def completion_trend(campaign: Campaign, matrix: Matrix, facts: loader.Facts) ->
     where there is one, else a replay over the facts already loaded (no query per day), the as_of day from
     the matrix itself.
 
-    The replay is `completion_by_day`, one pass over the facts for every day at once, which counts what
-    `evaluate` would as of each day. The facts loaded for as_of are a superset of those of any earlier day,
-    and the engine ignores what happened after its own as_of, so a replay equals load_matrix(slug, day).
+    The replay is `completion_by_day`, one pass over the facts per duty set, which counts what `evaluate`
+    would as of each day. Each day is counted with the duty set in force on that day (SPEC §18: a duty added
+    after the start counts from its day, a retired one until the day before), as the matrix of that day is.
+    The facts loaded for as_of are a superset of those of any earlier day with the same duty set, and the
+    engine ignores what happened after its own as_of, so a replay equals load_matrix(slug, day); when the set
+    changed within the period, the activities of every duty ever in force are read once more (one query).
     """
     as_of = matrix.as_of
     last = min(as_of, campaign.end)
@@ -223,9 +226,7 @@ def completion_trend(campaign: Campaign, matrix: Matrix, facts: loader.Facts) ->
         if day != as_of and summary and summary.get("cells")}
     days = [campaign.start + timedelta(days=n) for n in range((last - campaign.start).days + 1)]
     missing = [day for day in days if day not in snapshots and day != as_of]
-    summaries = (completion_by_day(matrix.campaign, facts.communes, facts.activities, facts.submissions, missing)
-                 if missing else [])
-    replayed = {summary.day: summary for summary in summaries}
+    replayed = {summary.day: summary for summary in _replay(campaign, facts, missing)}
     points = []
     for day in days:
         if day in snapshots:
@@ -240,6 +241,18 @@ def completion_trend(campaign: Campaign, matrix: Matrix, facts: loader.Facts) ->
         else:
             points.append(TrendPoint(day, replayed[day].completed_rate, replayed[day].on_time_rate, "replay"))
     return points
+
+
+def _replay(campaign: Campaign, facts: loader.Facts, days: list[date]) -> list:
+    """`completion_by_day` over `days`, each day with the duty set in force on it (SPEC §18)."""
+    by_set: dict = {}
+    for day in days:
+        by_set.setdefault(loader.campaign_spec(campaign, day), []).append(day)
+    activities = facts.activities
+    if any(spec != facts.spec for spec in by_set):  # a duty added or retired within the period
+        activities = loader.load_activities(loader.campaign_spec(campaign), facts.as_of)
+    return [summary for spec, some in by_set.items()
+            for summary in completion_by_day(spec, facts.communes, activities, facts.submissions, some)]
 
 
 def commune_next_deadline(matrix: Matrix, code: str) -> date | None:

@@ -286,3 +286,23 @@ def test_the_commune_dashboard_too(client, login, make_user, db):
     seed_demo_season("haiphong")
     db.session.commit()
     assert _count_queries(client, db, "/dashboard/commune?as_of=08/07/2026") == small <= 14, small
+
+
+def test_trend_replays_each_day_with_the_duty_set_of_that_day(season, db):
+    """SPEC §18 (issue 21): a duty added after the start and one retired later change the trend only from their day."""
+    from app.models import Duty
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == SLUG))
+    next(d for d in campaign.duties if d.no == 5).retired_on = date(2026, 7, 1)
+    db.session.add(Duty(campaign_id=campaign.id, no=10, text="Tổ chức hội thi tìm hiểu chính sách", kinds=["contest"],
+                        evidence="activity", min_count=1, window_start=date(2026, 6, 22),
+                        window_end=date(2026, 7, 11), hint="", position=10, added_on=date(2026, 6, 28)))
+    db.session.commit()
+    points = campaign_dashboard(SLUG, AS_OF).trend
+    assert len(points) == 17
+    for point in points:
+        m = load_matrix(SLUG, point.day)
+        assert point.completed_rate == m.summary["completed"] / m.summary["cells"], point.day
+        assert point.on_time_rate == m.summary["on_time_rate"], point.day
+    assert [len(load_matrix(SLUG, day).campaign.duties) for day in (date(2026, 6, 27), date(2026, 6, 30),
+                                                                    date(2026, 7, 2))] == [9, 10, 9]
