@@ -4,12 +4,13 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Optional
 
+from app.auth.access import sees_drafts
 from app.collation import vi_sorted
 from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.forms import DATETIME_INPUT, BaseForm, choices
-from app.models import Audience, Commune, Message
+from app.models import Audience, Campaign, CampaignMessage, Commune, Message
 
 
 class CheckboxesField(SelectMultipleField):
@@ -41,14 +42,13 @@ class ActivityForm(BaseForm):
     notes = TextAreaField("Ghi chú", render_kw={"rows": 3})
     preregistration = BooleanField("Cho người dân đăng ký trước và nhận vé QR cá nhân")
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor=None, keep_messages=(), **kwargs):
         super().__init__(*args, **kwargs)
         communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
         self.commune_code.choices = choices([("", "— Cấp thành phố —"), *communes])
         self.audiences.choices = choices((a.id, f"{a.id}. {a.short_name}")
                                          for a in db.session.scalars(select(Audience).order_by(Audience.id)))
-        self.messages.choices = choices((m.id, f"{m.id}. {m.text}")
-                                        for m in db.session.scalars(select(Message).order_by(Message.id)))
+        self.messages.choices = choices((m.id, f"{m.id}. {m.text}") for m in offered_messages(actor, keep_messages))
         self.commune_editable = actor is not None and actor.role in CITY_OFFICE_ROLES
 
     def to_input(self, result_form) -> dict:
@@ -70,6 +70,18 @@ class ActivityForm(BaseForm):
         if self.commune_editable:
             data["commune_code"] = self.commune_code.data or None
         return data
+
+
+def offered_messages(actor, keep=()) -> list[Message]:
+    """The official messages an activity form offers (SPEC §8, §18): those of the active campaigns the user may see
+    (the 19 by default, as the city office chose them, and those it added), and the activity's own; the whole
+    catalogue when there is no campaign yet."""
+    chosen = select(CampaignMessage.message_id).join(Campaign).where(Campaign.active.is_(True))
+    if not sees_drafts(actor):
+        chosen = chosen.where(Campaign.state == "published")
+    ids = set(db.session.scalars(chosen)) | {int(i) for i in keep or ()}
+    query = select(Message).order_by(Message.id)
+    return list(db.session.scalars(query.where(Message.id.in_(ids)) if ids else query))
 
 
 class ResultsForm(BaseForm):

@@ -207,7 +207,7 @@ def show_activity(activity_id: int):
 def edit_activity(activity_id: int):
     """Edit an activity; every rule is checked again on save."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
-    form = ActivityForm(actor=current_user)
+    form = ActivityForm(actor=current_user, keep_messages=activity.messages)
     if request.method == "GET":
         form.commune_code.data = activity.commune.code if activity.commune else ""
         form.kind.data, form.title.data = activity.kind, activity.title

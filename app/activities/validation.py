@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.formatting import local
-from app.models import Activity, Commune
+from app.models import Activity, Commune, Message
 from app.schemas.activities import ActivityInput
 
 FIELDS = tuple(ActivityInput.model_fields)  # the API's field names of an activity
@@ -40,15 +40,26 @@ def _commune_id(code, actor, errors: dict) -> int | None:
     return commune.id
 
 
+def _check_messages(numbers: list[int], errors: dict) -> None:
+    """Every message number names an official message: the 19 of SPEC §8 or one the city office added (§18)."""
+    known = set(db.session.scalars(select(Message.id).where(Message.id.in_(numbers))))
+    unknown = [n for n in numbers if n not in known]
+    if unknown:
+        errors["messages"] = f"Không có thông điệp số {unknown[0]}."
+
+
 def validate(data: dict, actor) -> tuple[dict, dict]:
     """Check a full activity (API field names) and return (model values, {field: Vietnamese error}).
 
     The rules of SPEC §3, §7, §8, §12 are declared once, in `app.schemas.activities.ActivityInput` (the form, the
-    API and the seed use it); here only what needs the database: the commune, and a commune user's own commune.
+    API and the seed use it); here only what needs the database: the commune, a commune user's own commune, and
+    the official messages that exist (the city office adds some, SPEC §18).
     """
     payload, errors = ActivityInput.errors_of(data)
     if isinstance(data, dict) and "commune_code" not in errors:
         commune_id = _commune_id(data.get("commune_code"), actor, errors)
+    if payload is not None and payload.messages:
+        _check_messages(payload.messages, errors)
     if errors:
         return {}, errors
     return {"commune_id": commune_id, **payload.values()}, {}

@@ -20,7 +20,9 @@ from app.schemas.base import Answer, Schema, vi, vi_fields
 
 MAX_TITLE, MAX_VENUE, MAX_ORGANISER, MAX_REASON, MAX_NOTES = 300, 300, 200, 500, 5000
 MAX_PARTNERS, MAX_PARTNER_LEN, MAX_LINKS, MAX_LINK_LEN = 20, 100, 20, 1000
-AUDIENCE_IDS, MESSAGE_IDS = range(1, 7), range(1, 20)
+# Audiences are the six of SPEC §7; messages are numbered 1–19 (SPEC §8) and on from 20 as the city office adds
+# them to a campaign (SPEC §18): the schema takes any number an INTEGER column holds, the database says which exist.
+AUDIENCE_IDS, MESSAGE_IDS = range(1, 7), range(1, 2**31)
 
 Results = Annotated[dict[str, int | str | list[str] | None], WithJsonSchema({
     "type": "object", "description": "Kết quả theo loại hoạt động (SPEC §3): số đếm ≥ 0, đường dẫn http(s), văn bản, ngày.",
@@ -82,7 +84,8 @@ def _int_list(raw, allowed: range) -> list[int]:
         except (TypeError, ValueError):
             raise vi(f"Giá trị “{str(item)[:20]}” không hợp lệ.") from None
         if number not in allowed:
-            raise vi(f"Chỉ chọn trong khoảng {allowed.start}–{allowed.stop - 1}.")
+            raise vi(f"Không có thông điệp số {number}." if allowed is MESSAGE_IDS
+                     else f"Chỉ chọn trong khoảng {allowed.start}–{allowed.stop - 1}.")
         out.add(number)
     return sorted(out)
 
@@ -115,8 +118,8 @@ class ActivityInput(Schema):
                                                 "items": {"type": "string"}})] = None
     audiences: Annotated[list[int] | None, _doc({"type": "array", "items": {"type": "integer", "minimum": 1,
                                                                             "maximum": 6}})] = None
-    messages: Annotated[list[int] | None, _doc({"type": "array", "items": {"type": "integer", "minimum": 1,
-                                                                           "maximum": 19}})] = None
+    messages: Annotated[list[int] | None, _doc({"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "description": (
+        "Số thông điệp chính thức: 1–19 của kế hoạch (SPEC §8) và những thông điệp thành phố đã thêm.")})] = None
     results: Results | None = None
     links: Annotated[list[str] | None, _doc({"type": "array", "maxItems": MAX_LINKS,
                                              "items": {"type": "string", "format": "uri"}})] = None

@@ -5,15 +5,17 @@ import re
 from datetime import date, timedelta
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
 from app.compliance.loader import load_matrix
 from app.formatting import today_local
-from app.models import Campaign, CampaignMessage, CityRequirement, Duty, Message
+from app.models import Activity, Campaign, CampaignMessage, CityRequirement, Duty, Message
 from app.models.audit import AuditLog
 from tests import factories
+from tests.activities.helpers import form_data, payload
 from tests.support import post_form
 
 SLUG = "bhyt-day-2026"
@@ -129,22 +131,62 @@ def test_a_new_duty_form_shows_vietnamese_errors(campaign, client, make_user, lo
     assert "Vui lòng nhập nội dung nhiệm vụ." in html and "Chọn ít nhất một loại hoạt động." in html
 
 
-def test_the_campaigns_official_messages_are_chosen_and_new_ones_added(campaign, client, make_user, login, db):
+NEW_MESSAGE = "Tham gia BHYT hộ gia đình, cả nhà an tâm."
+
+
+@pytest.fixture
+def added_messages(db):
+    """Messages the office adds (numbers from 20) are reference rows: removed again after the test."""
+    yield
+    db.session.rollback()
+    db.session.execute(delete(CampaignMessage).where(CampaignMessage.message_id > 19))
+    db.session.execute(delete(Message).where(Message.id > 19))
+    db.session.commit()
+
+
+def _choose_messages(client, chosen: list[str]):
+    response = post_form(client, f"/campaigns/{SLUG}/messages", {"messages": chosen, "new_message": NEW_MESSAGE})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_the_campaigns_official_messages_are_chosen_and_new_ones_added(campaign, client, make_user, login, db, added_messages):
     login(make_user("admin"))
-    try:
-        response = post_form(client, f"/campaigns/{SLUG}/messages", {
-            "messages": ["1", "4", "18"], "new_message": "Tham gia BHYT hộ gia đình, cả nhà an tâm."})
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-        db.session.expire_all()
-        chosen = [m.message_id for m in db.session.scalar(select(Campaign).where(Campaign.slug == SLUG)).messages]
-        assert chosen == [1, 4, 18, 20]
-        assert db.session.get(Message, 20).text == "Tham gia BHYT hộ gia đình, cả nhà an tâm."
-        assert {e.action for e in db.session.scalars(select(AuditLog))} >= {"set_messages", "add_message"}
-    finally:
-        db.session.rollback()
-        db.session.execute(delete(CampaignMessage).where(CampaignMessage.message_id > 19))
-        db.session.execute(delete(Message).where(Message.id > 19))
-        db.session.commit()
+    _choose_messages(client, ["1", "4", "18"])
+    db.session.expire_all()
+    chosen = [m.message_id for m in db.session.scalar(select(Campaign).where(Campaign.slug == SLUG)).messages]
+    assert chosen == [1, 4, 18, 20]
+    assert db.session.get(Message, 20).text == NEW_MESSAGE
+    assert {e.action for e in db.session.scalars(select(AuditLog))} >= {"set_messages", "add_message"}
+
+
+def _offered(client) -> list[str]:
+    return re.findall(r'name="messages" type="checkbox" value="(\d+)"', client.get("/activities/new").get_data(as_text=True))
+
+
+def test_an_added_message_is_chosen_on_the_activity_form_and_the_api_and_shows_in_its_documents(campaign, client, make_user, login, api_token, db, added_messages):
+    """SPEC §8, §18: the form offers the campaign's set (message 7 left out, 20 added); the API takes 20, not 21."""
+    admin = make_user("admin")
+    login(admin)
+    _choose_messages(client, [str(n) for n in range(1, 20) if n != 7])
+    assert _offered(client) == [str(n) for n in (*range(1, 7), *range(8, 21))]
+    response = post_form(client, "/activities/new", {**form_data("fair"), "messages": ["20", "3"]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    by_form = db.session.scalar(select(Activity).order_by(Activity.id.desc()))
+    assert by_form.messages == [3, 20]
+    assert NEW_MESSAGE in client.get(f"/activities/{by_form.id}").get_data(as_text=True)
+    assert NEW_MESSAGE in _pdf_text(client.get(f"/activities/{by_form.id}/report.pdf").data)
+    assert "3, 20" in client.get("/activities/export.csv").get_data(as_text=True)
+
+    headers = api_token(admin)
+    created = client.post("/api/v1/activities", json=payload("radio", messages=[20]), headers=headers)
+    assert created.status_code == 201 and created.get_json()["messages"] == [20]
+    refused = client.post("/api/v1/activities", json=payload("radio", messages=[20, 21]), headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"]["messages"] == "Không có thông điệp số 21."
+    # Message 7, left out of the campaign's set, is still taken from the API and kept on the activity's edit form.
+    kept = client.post("/api/v1/activities", json=payload("radio", messages=[7]), headers=headers).get_json()
+    edit = client.get(f"/activities/{kept['id']}/edit").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="messages" type="checkbox" value="7"', edit)
 
 
 def test_copy_and_publish_from_the_pages(campaign, client, make_user, login, db):
