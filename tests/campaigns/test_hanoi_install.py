@@ -49,6 +49,11 @@ def test_a_fresh_ha_noi_install_has_no_hai_phong_campaign_and_no_hai_phong_targe
     headers = _user_and_token(hanoi, "city")
     client = hanoi.test_client()
     assert client.get("/api/v1/campaigns", headers=headers).get_json() == []
+    plans = [p["slug"] for p in client.get("/api/v1/plans", headers=headers).get_json()]
+    assert plans == ["tuyen-truyen-2025-hanoi"]  # not Hải Phòng's phat-trien-bhxh-2026-2030
+    for year in range(2025, 2031):
+        rows = client.get(f"/api/v1/targets/communes?year={year}", headers=headers).get_json()
+        assert not HAI_PHONG_FIGURES & {v for r in rows for v in r.values() if isinstance(v, int | float)}, year
     with hanoi.app_context():
         from app.extensions import db
 
