@@ -131,6 +131,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.dashboard import routes as dashboard
     from app.main import routes as main
     from app.notifications import routes as notifications
+    from app.periodic import office_routes as _periodic_office  # noqa: F401  (on the periodic blueprint)
+    from app.periodic import routes as periodic
     from app.reports import routes as reports
     from app.scheduler import admin_routes as _jobs_page  # noqa: F401  (the scheduled jobs page, on the admin blueprint)
     from app.tasks import routes as tasks
@@ -139,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for module, prefix in ((auth, None), (main, None), (dashboard, None), (checkin, None), (admin, "/admin"),
                            (activities, None), (reports, None), (notifications, "/notifications"),
-                           (campaigns, "/campaigns"), (voice, None), (tasks, "/ke-hoach"), (api, "/api/v1")):
+                           (campaigns, "/campaigns"), (voice, None), (tasks, "/ke-hoach"),
+                           (periodic, "/bao-cao-dinh-ky"), (api, "/api/v1")):
         app.register_blueprint(module.bp, url_prefix=prefix)
     csrf.exempt(api.bp)

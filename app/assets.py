@@ -41,6 +41,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "bundles/dashboard.js": (*_STAFF_JS, "vendor/chartjs/chart.umd.min.js", "js/dashboard.js"),
     "bundles/targets.js": (*_STAFF_JS, "vendor/chartjs/chart.umd.min.js", "js/targets.js"),
     "bundles/scanner.js": (*_STAFF_JS, "vendor/qr-scanner/qr-scanner.umd.min.js", "js/scanner.js"),
+    "bundles/periodic.js": (*_STAFF_JS, "js/periodic-form.js"),
 }
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -41,6 +41,7 @@ NAV = (
     NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", STAFF_ROLES, "voice"),
     NavItem("voice.followups_index", _l("Theo dõi"), "bi-telephone-outbound", STAFF_ROLES, "voice"),
     NavItem("tasks.index", _l("Nhiệm vụ kế hoạch"), "bi-list-task", ROLES),
+    NavItem("periodic.index", _l("Báo cáo định kỳ"), "bi-calendar-check", ROLES),
     NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", READER_ROLES),
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", CITY_READER_ROLES),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", CITY_READER_ROLES, "admin"),

@@ -71,6 +71,9 @@ def seed(city_key: str) -> dict:
 
     seed_agencies(city)
     seed_plans(city)
+    from app.periodic.calendar import seed_calendar
+
+    seed_calendar(city)
     count = db.session.scalar(select(db.func.count()).select_from(Commune).where(Commune.city_id == city.id))
     return {"city": city.full_name, "communes": count}
 

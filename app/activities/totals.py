@@ -34,13 +34,15 @@ def _status_count(status: str):
     return func.coalesce(func.sum(case((Activity.status == status, 1), else_=0)), 0).cast(Integer)
 
 
-GROUP_KEYS = {"kind": Activity.kind, "commune": Activity.commune_id, "day": Activity.evidence_date}
+GROUP_KEYS = {"kind": Activity.kind, "commune": Activity.commune_id, "agency": Activity.agency_id,
+              "day": Activity.evidence_date}
 
 
 def activity_totals(start: date, end: date, by: str | tuple[str, ...] = "kind", commune_id: int | None = None,
-                    session=None) -> dict[object, dict[str, int]]:
-    """Activities (held / planned / cancelled) and results of held ones grouped by kind, commune id or day (or a
-    tuple of them), for evidence dates in [start, end], optionally of one commune: one GROUP BY query."""
+                    session=None, agency_id: int | None = None) -> dict[object, dict[str, int]]:
+    """Activities (held / planned / cancelled) and results of held ones grouped by kind, commune id, agency id or day
+    (or a tuple of them), for evidence dates in [start, end], optionally of one commune or one agency: one GROUP BY
+    query."""
     session = session or db.session
     names = (by,) if isinstance(by, str) else tuple(by)
     keys = [GROUP_KEYS[name] for name in names]
@@ -49,6 +51,8 @@ def activity_totals(start: date, end: date, by: str | tuple[str, ...] = "kind", 
     stmt = select(*keys, *columns).where(Activity.evidence_date >= start, Activity.evidence_date <= end)
     if commune_id is not None:
         stmt = stmt.where(Activity.commune_id == commune_id)
+    if agency_id is not None:
+        stmt = stmt.where(Activity.agency_id == agency_id)
     out = {}
     for row in session.execute(stmt.group_by(*keys)).all():
         key = row[0] if len(keys) == 1 else tuple(row[:len(keys)])

@@ -26,6 +26,7 @@ from app.api import (  # noqa: E402,F401
     communes,
     notifications,
     openapi,
+    periodic,
     reports,
     targets,
     voice,

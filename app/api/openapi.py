@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from app.api import bp, openapi_tasks, targets_docs, voice_docs  # noqa: F401 — their operations register on import
+from app.api import bp, openapi_tasks, periodic_docs, targets_docs, voice_docs  # noqa: F401 — their operations register on import
 from app.api.activities import MAX_PER_PAGE
 from app.api.docs import (  # noqa: F401 — PENDING for the tests
     BINARY,

@@ -7,6 +7,7 @@ from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Dut
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
+from app.models.periodic import PeriodicReport, PeriodicReportVersion, ReportingPeriod
 from app.models.targets import CommuneActual, CommuneTarget, Target, TargetActual
 from app.models.users import ApiToken, LoginAttempt, User
 from app.models.voice import FollowUp, Question, Rating
@@ -49,4 +50,7 @@ __all__ = [
     "FollowUp",
     "Question",
     "Rating",
+    "PeriodicReport",
+    "PeriodicReportVersion",
+    "ReportingPeriod",
 ]

@@ -38,6 +38,9 @@ KIND_LABELS = {
     "task_due": "Sắp đến hạn nhiệm vụ kế hoạch",  # app.tasks.reminders
     "task_overdue": "Nhiệm vụ kế hoạch quá hạn",
     "task_overdue_digest": "Tổng hợp nhiệm vụ kế hoạch quá hạn",
+    "periodic_due": "Sắp đến hạn báo cáo định kỳ",  # app.periodic.reminders
+    "periodic_overdue": "Báo cáo định kỳ quá hạn",
+    "periodic_asked": "Đề nghị gửi báo cáo định kỳ",
 }
 
 

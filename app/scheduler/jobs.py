@@ -31,6 +31,13 @@ class JobSpec:
     service: Callable[..., dict]
 
 
+def periodic_reminders(as_of: date, now: datetime) -> dict:
+    """Daily (SPEC §15): periodic reports due in 7, 3, 1 days, and those overdue since yesterday."""
+    from app.periodic.reminders import periodic_reminders as job
+
+    return job(as_of, now)
+
+
 def may_campaign(as_of: date, now: datetime) -> dict:
     """01/4 each year (SPEC §18): the city's May campaign created as a draft, and the city office told."""
     from app.notifications.may_campaign import may_campaign_job
@@ -55,6 +62,8 @@ JOBS = {
                 "Hằng ngày 07:05", task_reminders),
         JobSpec("task_overdue_digest", "Tổng hợp hằng tuần nhiệm vụ kế hoạch quá hạn",
                 {"day_of_week": "mon", "hour": 7, "minute": 30}, "Thứ Hai hằng tuần 07:30", task_overdue_digest),
+        JobSpec("periodic_reminders", "Nhắc hạn báo cáo 6 tháng, năm (7, 3, 1 ngày; quá hạn)", {"hour": 7, "minute": 10},
+                "Hằng ngày 07:10", periodic_reminders),
     )
 }
 

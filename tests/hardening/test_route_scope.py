@@ -176,6 +176,24 @@ RULES: dict[str, object] = {
     "api.put_commune_targets": TOKEN(ALL),  # same URL as the list: its GET is the list
     "api.put_commune_actuals": POST,  # PUT only: its GET answers 405
     "api.emulation": TOKEN(ALL),  # a commune user gets its own row only
+    # Periodic reports (issue 18): the world's agency user is Sở Nội vụ's, which reads every unit's submitted
+    # report (it consolidates them, seed 000 §VIII.2); another agency's user is probed below.
+    "periodic.index": WITH_AGENCY,
+    "periodic.report": WITH_AGENCY,
+    "periodic.autosave": POST,
+    "periodic.report_pdf": WITH_AGENCY,
+    "periodic.version_pdf": frozenset({"admin", "city"}),
+    "periodic.reopen_report": POST,
+    "periodic.consolidation": CITY | {"agency"},
+    "periodic.remind": POST,
+    "periodic.figures_xlsx": CITY | {"agency"},
+    "periodic.consolidated_report": CITY | {"agency"},
+    "periodic.consolidated_pdf": CITY | {"agency"},
+    "periodic.consolidated_docx": CITY | {"agency"},
+    "periodic.calendar": frozenset({"admin", "city"}),
+    "api.list_periodic_reports": TOKEN(WITH_AGENCY),
+    "api.save_periodic_report": TOKEN(WITH_AGENCY),  # same URL as the list: its GET is the list
+    "api.periodic_report_pdf": TOKEN(WITH_AGENCY),
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.
@@ -226,6 +244,7 @@ def world(app, db, make_user, tmp_path):
                 for k, a in (("own", own), ("other", other))}
     db.session.commit()
     products = _task_products(app, db)
+    _periodic_reports(db)
     return {
         **products,
         "users": users,
@@ -277,6 +296,22 @@ def _task_products(app, db) -> dict:
     return out
 
 
+def _periodic_reports(db) -> None:
+    """Submitted 2026-H1 reports of communes 11311 and 11948, the first with a frozen copy of an earlier version."""
+    from app.models import Commune, PeriodicReport, PeriodicReportVersion, ReportingPeriod
+
+    period = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.key == "2026-H1"))
+    for code in ("11311", "11948"):
+        commune = db.session.scalar(select(Commune).where(Commune.code == code))
+        report = PeriodicReport(period_id=period.id, unit_type="commune", unit_code=code, commune_id=commune.id,
+                                state="submitted", sections={}, figures={}, pdf=b"%PDF-1.4\n%%EOF\n", version=2,
+                                submitted_on=datetime(2026, 6, 19).date())
+        db.session.add(report)
+        db.session.flush()
+        db.session.add(PeriodicReportVersion(report_id=report.id, version=1, pdf=b"%PDF-1.4\n%%EOF\n"))
+    db.session.commit()
+
+
 FIXED_ARGS = {
     "static": {"filename": "css/app.css"},
     "main.set_language": {"code": "vi"},
@@ -287,6 +322,7 @@ FIXED_ARGS = {
     "notifications.mark_notification_read": {"notification_id": 1},
     "api.read_notification": {"notification_id": 1},
     "admin.run_job_now": {"name": "compliance_snapshot"},
+    "periodic.version_pdf": {"version": 1},
     "checkin.ticket_png": {"ticket": "ve-khong-hop-le"},
     "checkin.export_attendance": {"fmt": "csv"},
     "checkin.activity_qr": {"fmt": "png"},
@@ -305,6 +341,8 @@ def _urls(app, world, which):
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             args = dict(FIXED_ARGS.get(rule.endpoint, {}))
+            if "period" in rule.arguments:
+                args["period"] = "2026-H1"
             if "slug" in rule.arguments:
                 args["slug"] = PLAN_SLUG if rule.endpoint.startswith("tasks.") else SLUGS.get(rule.endpoint, SLUG)
             args.update({a: world[which][a] for a in rule.arguments if a in OBJECT_ARGS and a not in args})
@@ -416,3 +454,30 @@ def test_agency_user_gets_its_own_tasks_and_404_for_another_agencys(app, client,
                                                                "title": "x", "url": "https://example.org/x"})
     assert response.status_code == 404
     assert client.post(withdraw, data={"csrf_token": token}).status_code == 403
+
+
+def test_agency_user_sees_only_its_own_periodic_report(app, client, world, login, api_token):
+    """Sở Y tế's user (not the consolidating Sở Nội vụ): its own report opens; a commune's, Sở Nội vụ's and the
+    consolidation answer 404/403, pages, POSTs and the API alike."""
+    from app.admin.services import create_user
+
+    syt = create_user("scope_syt", "agency", "Matkhau123", agency_code="SYT")
+    syt.plain_password = "Matkhau123"
+    from app.extensions import db as _db
+
+    _db.session.commit()
+    login(syt)
+    base = "/bao-cao-dinh-ky/2026-H1"
+    assert client.get(f"{base}/SYT").status_code == 200
+    for url in (f"{base}/11311", f"{base}/SNV", f"{base}/11311.pdf"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(base).status_code == 403
+    token = csrf_token(client, "/profile")
+    assert client.post(f"{base}/SNV", data={"csrf_token": token, "ket_qua": "x"}).status_code == 404
+    headers = api_token(syt)
+    rows = client.get("/api/v1/periodic-reports?period=2026-H1", headers=headers).get_json()
+    assert [r["unit_code"] for r in rows] == ["SYT"]
+    assert client.get("/api/v1/periodic-reports/2026-H1/11311.pdf", headers=headers).status_code == 404
+    refused = client.post("/api/v1/periodic-reports", headers=headers,
+                          json={"unit_type": "commune", "unit_code": "11311", "period": "2026-H1"})
+    assert refused.status_code == 404
