@@ -112,7 +112,7 @@ def build_unit_report(doc: ReportDocument) -> bytes:
     body: list[Flowable] = [
         field("Đơn vị", doc.unit_name),
         field("Kỳ báo cáo", f"{doc.period_label} (số liệu từ {fmt_date(start)} đến {fmt_date(end)})"),
-        field("Nơi gửi", "Sở Nội vụ, đồng gửi BHXH thành phố"),
+        field("Nơi gửi", f"Sở Nội vụ, đồng gửi {doc.recipients[1] if len(doc.recipients) > 2 else 'BHXH thành phố'}"),
         *section("I. SỐ LIỆU HOẠT ĐỘNG TUYÊN TRUYỀN TRONG KỲ"),
         _kind_grid(doc.figures, width),
         *[para(line) for line in figure_lines(doc.figures)],

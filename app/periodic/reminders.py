@@ -5,8 +5,9 @@ from datetime import date, datetime
 
 from flask import current_app
 
+from app.extensions import db
 from app.formatting import fmt_date
-from app.models import ReportingPeriod
+from app.models import City, ReportingPeriod
 from app.periodic.calendar import periods_of
 from app.periodic.obligations import alert_kind
 from app.periodic.services import city_of, consolidation, units_of
@@ -61,14 +62,15 @@ def remind_missing(period: ReportingPeriod, as_of: date, now: datetime, codes: s
     from app.tasks.reminders import _unit_users
 
     city_id = period.city_id
+    office = db.session.get(City, city_id).lead_office  # "BHXH khu vực I" in Hà Nội
     users = _unit_users(city_id)
     judged = consolidation(period, units_of(city_id), as_of)
     items = []
     for row in judged.missing:
         if row.status == "upcoming" or (codes is not None and row.unit_code not in codes):
             continue
-        text = (f"BHXH thành phố đề nghị gửi báo cáo {period.label} (hạn {fmt_date(period.due)}) về Sở Nội vụ, "
-                "đồng gửi BHXH thành phố.")
+        text = (f"{office} đề nghị gửi báo cáo {period.label} (hạn {fmt_date(period.due)}) về Sở Nội vụ, "
+                f"đồng gửi {office}.")
         items += [NewNotification(uid, KIND_ASKED, f"periodic-asked:{period.key}:{row.unit_code}:{as_of.isoformat()}",
                                   text, _link(period, row.unit_code)) for uid in users.get(row.unit_code, ())]
     return len(add_notifications(items, now))

@@ -154,3 +154,16 @@ def test_viewer_reads_submitted_reports_only_without_the_sender(db, client, make
     page = client.get("/bao-cao-dinh-ky/2026-H1/11311").get_data(as_text=True)
     assert SECTIONS["kho_khan"] in page and "Người Gửi" not in page
     assert db.session.scalar(select(func.count()).select_from(PeriodicReport)) == 1
+
+
+def test_city_office_reminds_the_units_without_a_report_once_a_day(client, make_user, login):
+    from tests.support import post_form
+
+    commune = make_user("commune")
+    login(make_user("city"))
+    page = "/bao-cao-dinh-ky/2026-H1"
+    assert post_form(client, page + "/chua-gui/nhac", {}, form_url=page).status_code == 302
+    post_form(client, page + "/chua-gui/nhac", {}, form_url=page)  # pressed twice the same day
+    asked = Notification.query.filter_by(user_id=commune.id, kind="periodic_asked").all()
+    assert len(asked) == 1 and "Bảo hiểm xã hội thành phố Hải Phòng đề nghị gửi báo cáo 6 tháng đầu năm 2026" \
+        in asked[0].text
