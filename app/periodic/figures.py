@@ -10,8 +10,9 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from app.activities.kinds import KINDS
-from app.dashboard.services import TOTAL_FIELDS, activity_totals
+from app.activities.totals import TOTAL_FIELDS, activity_totals
+from app.compliance.loader import load_matrix
+from app.domain.kinds import KINDS
 from app.extensions import db
 from app.models import Activity, Campaign, CommuneActual, CommuneTarget, Plan, Rating
 from app.periodic.obligations import Window
@@ -60,8 +61,6 @@ def task_completion(city_id: int, window: Window, unit_type: str, unit_code: str
 
 def campaign_duties(window: Window, commune_code: str) -> list[dict]:
     """Each published campaign of the window: the commune's duties per status as of the window's last day."""
-    from app.campaigns.services import load_matrix
-
     stmt = (select(Campaign.slug, Campaign.name).where(Campaign.active.is_(True), Campaign.state == "published",
                                                        Campaign.start <= window.data_end,
                                                        Campaign.end >= window.data_start)

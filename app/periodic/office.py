@@ -10,7 +10,7 @@ from docx.shared import Pt
 from app.periodic.pdf import NUMBER_HEAD, NUMBER_KEYS, ConsolidatedDocument
 from app.reports.text import date_in_words, fmt_date, fmt_int, nfc
 from app.schemas.periodic import SECTION_KEYS, SECTION_LABELS
-from app.tasks.exports import _book, _bytes, _text
+from app.tabular import Sheet, xlsx_bytes
 
 FONT = "Times New Roman"  # ND 30/2020; Liberation Serif has its metrics
 
@@ -86,14 +86,13 @@ TOTALS = ("held", "planned", "cancelled", "attendees", "consultations", "new_bhy
 
 def figures_xlsx(period_label: str, lines: list[tuple[str, str, str, str, object, dict | None]]) -> bytes:
     """One sheet: a line per unit (type, code, name, status word, date sent, its figures); the figures of a submitted
-    report are its frozen ones, of the others the live ones. No cell starts a formula (units' names are text)."""
-    wb, ws = _book("Số liệu", f"Số liệu báo cáo {period_label}", FIGURE_HEAD,
-                   [14, 8, 36, 18, 12, 10, 10, 10, 12, 12, 10, 12, 12, 12])
+    report are its frozen ones, of the others the live ones (written by app/tabular.py: the formula guard on every
+    cell, dates dd/mm/yyyy)."""
+    rows = []
     for unit_type, code, name, status_word, sent, figures in lines:
         total = (figures or {}).get("total") or {}
         tasks = (figures or {}).get("tasks") or {}
-        ws.append([TYPE_WORDS.get(unit_type, unit_type), _text(code), _text(name), status_word, sent,
-                   *(total.get(k, 0) for k in TOTALS), tasks.get("total", 0), tasks.get("completed", 0)])
-        if sent is not None:
-            ws.cell(ws.max_row, 5).number_format = "DD/MM/YYYY"
-    return _bytes(wb)
+        rows.append([TYPE_WORDS.get(unit_type, unit_type), code, name, status_word, sent,
+                     *(total.get(k, 0) for k in TOTALS), tasks.get("total", 0), tasks.get("completed", 0)])
+    return xlsx_bytes([Sheet("Số liệu", FIGURE_HEAD, rows, widths=[14, 8, 36, 18, 12, 10, 10, 10, 12, 12, 10, 12, 12, 12],
+                             caption=f"Số liệu báo cáo {period_label}", freeze="A3")])

@@ -265,7 +265,7 @@ def lines_for(user, period: ReportingPeriod, units: list[Unit], as_of: date) -> 
 
 def live_totals(period: ReportingPeriod) -> dict[tuple[str, str], dict]:
     """Every unit's activity totals in the period's window, two GROUP BY queries (the Excel of unsent reports)."""
-    from app.dashboard.services import activity_totals
+    from app.activities.totals import activity_totals
 
     communes = dict(db.session.execute(select(Commune.id, Commune.code).where(Commune.city_id == period.city_id)).all())
     agencies = dict(db.session.execute(select(Agency.id, Agency.code).where(Agency.city_id == period.city_id)).all())

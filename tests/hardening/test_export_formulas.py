@@ -149,11 +149,22 @@ def test_task_register_exports_neutralise_formulas(client, db, make_user, login,
     assert_neutralised(client.get(url), *texts)
 
 
+def test_periodic_figures_export_neutralises_formulas(client, db, make_user, login):
+    """The period's figures of every unit: a unit's name the city office typed reaches the sheet as text."""
+    from app.models import Agency
+
+    agency = db.session.scalar(select(Agency).where(Agency.code == "SNV"))
+    agency.name = EVIL[0]
+    db.session.commit()
+    login(make_user("city"))
+    assert_neutralised(client.get("/bao-cao-dinh-ky/2026-H1/so-lieu.xlsx"), EVIL[0])
+
+
 def test_every_export_route_is_covered_here(app):
     """A new CSV/XLSX route must get its test in this file (and go through app/tabular.py)."""
     exports = sorted(rule.endpoint for rule in app.url_map.iter_rules()
                      if rule.rule.endswith((".csv", ".xlsx", "attendance.<fmt>")))
     assert exports == ["activities.export_csv", "activities.export_xlsx", "campaigns.export_csv",
                        "campaigns.export_xlsx", "checkin.export_attendance",
-                       "dashboard.city_xlsx", "dashboard.targets_xlsx", "tasks.progress_xlsx", "tasks.register_xlsx",
+                       "dashboard.city_xlsx", "dashboard.targets_xlsx", "periodic.figures_xlsx", "tasks.progress_xlsx", "tasks.register_xlsx",
                        "tasks.task_xlsx", "voice.export_followups"], exports

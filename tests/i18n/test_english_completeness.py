@@ -26,6 +26,8 @@ VIETNAMESE = re.compile(f"[{VI_LETTERS}{VI_LETTERS.upper()}]")
 KEPT = ("Lan Tỏa", "Tiếng Việt", "Nguyễn Văn…", "NĐ-CP")
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-confirm")
 SKIPPED_TAGS = {"script", "style", "option"}  # <option>s are lists of data (communes, audiences, messages)
+# An element marked lang="vi" holds the text of a Vietnamese document (the consolidated report to the city's
+# People's Committee, drafted or shown): content, marked as Vietnamese for screen readers, not interface.
 
 
 class Texts(HTMLParser):
@@ -35,10 +37,16 @@ class Texts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
+        self.document_tag, self.document_depth = None, 0
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED_TAGS:
             self.skip += 1
+        if self.document_tag == tag:
+            self.document_depth += 1
+        elif self.document_tag is None and dict(attrs).get("lang") == "vi":
+            self.skip += 1
+            self.document_tag, self.document_depth = tag, 1
         for name, value in attrs:
             if name in ATTRIBUTES and value:
                 self.out.append(value)
@@ -46,6 +54,11 @@ class Texts(HTMLParser):
                 self.out.append(value)
 
     def handle_endtag(self, tag):
+        if tag == self.document_tag:
+            self.document_depth -= 1
+            if not self.document_depth:
+                self.skip -= 1
+                self.document_tag = None
         if tag in SKIPPED_TAGS and self.skip:
             self.skip -= 1
 
