@@ -1,10 +1,10 @@
 """Periodic reports in the API (SPEC §12 second wave, §15): every unit's status for a period; drafts and submission."""
 
-from datetime import date
 
 from flask import Response, current_app, jsonify, request, url_for
 from pydantic import ValidationError
 
+from app import params
 from app.api import bp
 from app.api.auth import api_roles, api_user
 from app.errors import json_error
@@ -51,11 +51,7 @@ def report_as_dict(report, period, status: str) -> dict:
 def list_periodic_reports():
     """One row per reporting unit the caller may see, submitted or not, with its status as of `as_of`."""
     city = _city()
-    raw_as_of = request.args.get("as_of") or ""
-    try:
-        as_of = date.fromisoformat(raw_as_of) if raw_as_of else today_local()
-    except ValueError:
-        return json_error(400, "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.", {"as_of": "Ngày không hợp lệ."})
+    as_of = params.as_of(request.args.get("as_of"), today_local())  # a bad date: 422 naming `as_of`
     key = request.args.get("period")
     period = period_by_key(city.id, key) if key else current_period(periods_of(city.id), as_of)
     if period is None:

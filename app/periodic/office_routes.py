@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.access import role_required
+from app.domain.dates import parse_date
 from app.extensions import db
 from app.formatting import today_local
 from app.models import ReportingPeriod
@@ -86,10 +87,8 @@ def consolidated_docx(period: str):
 
 
 def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    """A date typed dd/mm/yyyy (or ISO); None when empty or not a date (the form says which field)."""
+    return parse_date(raw.strip()) if raw else None
 
 
 @bp.route("/lich", methods=["GET", "POST"])

@@ -6,9 +6,11 @@ from datetime import date
 from flask import abort, current_app, flash, request
 from flask_login import current_user
 
+from app import params
 from app.compliance.engine import TASK_STATUS_LABELS_VI, TASK_STATUSES
 from app.domain.roles import CITY_OFFICE_ROLES, ROLES, SUBMITTER_ROLES
 from app.formatting import today_local
+from app.params import ParamError
 from app.periodic import bp
 from app.periodic.calendar import period_by_key
 from app.periodic.pdf import figure_lines
@@ -53,11 +55,10 @@ def unit_or_404(city, code: str):
 
 
 def as_of_arg() -> date:
-    raw = request.args.get("as_of") or ""
     try:
-        return date.fromisoformat(raw) if raw else today_local()
-    except ValueError:
-        flash("Ngày không hợp lệ, dùng dạng YYYY-MM-DD.", "danger")
+        return params.as_of(request.args.get("as_of"), today_local())
+    except ParamError as exc:
+        flash(exc.fields["as_of"], "danger")
         return today_local()
 
 

@@ -14,7 +14,14 @@ def test_office_adds_an_ad_hoc_period_and_moves_a_due_date(client, make_user, lo
     assert ok.status_code == 302
     rows = client.get("/api/v1/periodic-reports?period=2026-DX1&unit=11311&as_of=2026-04-11", headers=api_token(admin)).get_json()
     assert rows[0]["status"] == "overdue", rows
-    edit = post_form(client, "/bao-cao-dinh-ky/lich", {"key": "2026-H1", "label": "6 tháng đầu năm 2026", "data_start": "2025-12-15", "data_end": "2026-06-14", "due": "2026-06-25"})
+    edit = post_form(client, "/bao-cao-dinh-ky/lich", {"key": "2026-H1", "label": "6 tháng đầu năm 2026", "data_start": "2025-12-15", "data_end": "2026-06-14", "due": "25/06/2026"})
     assert edit.status_code == 302
-    rows = client.get("/api/v1/periodic-reports?period=2026-H1&unit=11311&as_of=2026-06-22", headers=api_token(admin)).get_json()
+    rows = client.get("/api/v1/periodic-reports?period=2026-H1&unit=11311&as_of=22/06/2026", headers=api_token(admin)).get_json()
     assert rows[0]["status"] == "pending", rows
+
+
+def test_a_bad_as_of_is_422_naming_the_field(client, make_user, api_token):
+    response = client.get("/api/v1/periodic-reports?period=2026-H1&as_of=31/02/2026",
+                          headers=api_token(make_user("admin")))
+    assert response.status_code == 422
+    assert "as_of" in response.get_json()["error"]["fields"]
