@@ -67,6 +67,7 @@ def test_same_form_submitted_twice_gets_the_first_answer(client, db, make_activi
     again = client.post(url, data=data).get_data(as_text=True)
     code = re.search(r"data-short-code>(\w+)<", first).group(1)
     assert "Cảm ơn" in again and code in again
+    assert "Cán bộ có thể hỏi mã này" in first  # what the code is for, in one line
     assert count(db, activity.id) == 1
 
 
