@@ -10,6 +10,7 @@ from datetime import date, datetime
 from app.extensions import db
 from app.models import City, PeriodicReport, ReportingPeriod
 from app.models.audit import record
+from app.periodic import evidence
 from app.periodic import figures as collected
 from app.periodic.calendar import window_of
 from app.periodic.pdf import ConsolidatedDocument, UnitLine, build_consolidated
@@ -76,8 +77,9 @@ def document(city: City, period: ReportingPeriod, sections: dict, gathered: Gath
 
 
 def save_consolidated(city: City, period: ReportingPeriod, units: list[Unit], user, sections: dict, submit: bool,
-                      today: date, now: datetime) -> PeriodicReport:
-    """Save the city office's draft, or submit it (PDF frozen); a submitted one is never overwritten (409)."""
+                      today: date, now: datetime, pdf_url: str = "") -> PeriodicReport:
+    """Save the city office's draft, or submit it (PDF frozen; recorded at `pdf_url` as the product of the plan
+    tasks it answers, app/periodic/evidence.py); a submitted one is never overwritten (409)."""
     report = consolidated_of(period)
     if report is not None and report.submitted:
         raise ReportRefused(409, "Báo cáo tổng hợp kỳ này đã được gửi; chỉ quản trị viên mở lại được.")
@@ -95,4 +97,7 @@ def save_consolidated(city: City, period: ReportingPeriod, units: list[Unit], us
     db.session.flush()
     if submit:
         record(user.id, "submit", "periodic_report", report.id, period=period.key, unit="city")
+        for added in evidence.record_evidence(city.id, period, report, pdf_url, user.id, today) if pdf_url else ():
+            record(user.id, "submit", "task_submission", added.id, task=added.task_id, period=added.period,
+                   source="periodic_report")
     return report

@@ -41,7 +41,8 @@ def consolidated_report(period: str):
         sections = {k: request.form.get(k, "") for k in SECTION_KEYS}
         try:
             consolidated.save_consolidated(city, found, units_of(city.id), current_user, sections, submit,
-                                           today_local(), utcnow())
+                                           today_local(), utcnow(),
+                                           url_for("periodic.consolidated_pdf", period=found.key))
         except ReportRefused as exc:
             db.session.rollback()
             flash(exc.message, "info")
