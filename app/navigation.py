@@ -29,7 +29,8 @@ class NavItem:
 
 
 # The navbar's drop-down menus, so that an administrator's thirteen entries fit 1366 px on one line.
-NAV_GROUPS = (("voice", _l("Người dân"), "bi-people"), ("admin", _l("Quản trị"), "bi-gear"))
+NAV_GROUPS = (("voice", _l("Người dân"), "bi-people"), ("reports", _l("Báo cáo"), "bi-file-earmark-text"),
+              ("admin", _l("Quản trị"), "bi-gear"))
 
 
 NAV = (
@@ -41,8 +42,8 @@ NAV = (
     NavItem("voice.questions", _l("Câu hỏi"), "bi-chat-left-text", STAFF_ROLES, "voice"),
     NavItem("voice.followups_index", _l("Theo dõi"), "bi-telephone-outbound", STAFF_ROLES, "voice"),
     NavItem("tasks.index", _l("Nhiệm vụ kế hoạch"), "bi-list-task", ROLES),
-    NavItem("periodic.index", _l("Báo cáo định kỳ"), "bi-calendar-check", ROLES),
-    NavItem("reports.index", _l("Báo cáo"), "bi-file-earmark-pdf", READER_ROLES),
+    NavItem("periodic.index", _l("Báo cáo định kỳ"), "bi-calendar-check", ROLES, "reports"),
+    NavItem("reports.index", _l("Báo cáo (PDF)"), "bi-file-earmark-pdf", READER_ROLES, "reports"),
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", CITY_READER_ROLES),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", CITY_READER_ROLES, "admin"),
     NavItem("admin.users", _l("Người dùng"), "bi-people", ADMIN_ROLES, "admin"),
