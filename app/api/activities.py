@@ -3,22 +3,20 @@
 from flask import current_app, jsonify, request
 from sqlalchemy import select
 
+from app import params
 from app.activities import services
 from app.activities.counted import counted_results, total_results
 from app.api import bp
-from app.api.auth import api_principal, api_roles, api_user
+from app.api.auth import api_roles, api_user
 from app.auth.access import can_edit_commune, scope
-from app.campaigns.routine import visible
 from app.checkin.links import current_checkin_url
 from app.checkin.services import checkin_counts
-from app.domain.dates import parse_date
-from app.domain.kinds import KINDS, STATUSES
+from app.domain.kinds import KINDS
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import local
-from app.models import Activity, Campaign, Commune
+from app.models import Activity
 from app.models.types import utcnow
-from app.routing import MAX_PAGE
 
 READERS = ("admin", "city", "commune", "viewer")
 WRITERS = ("admin", "city", "commune")
@@ -85,45 +83,15 @@ def _body():
 @api_roles(*READERS)
 def list_activities_api():
     """Activities visible to the caller; filters commune, kind, status, from, to, campaign; paginated."""
-    args, fields, query = request.args, {}, {}
-    code = (args.get("commune") or "").strip()
-    if code:
-        if code == "city":
-            query["commune_id"] = "city"
-        else:
-            commune_id = db.session.scalar(select(Commune.id).where(Commune.code == code[:10]))
-            if commune_id is None:
-                fields["commune"] = f"Không có đơn vị cấp xã mã “{code[:10]}”."
-            query["commune_id"] = commune_id if commune_id is not None else -1
-    if args.get("kind"):
-        if args["kind"] not in KINDS:
-            fields["kind"] = "Loại hoạt động không hợp lệ."
-        query["kind"] = args["kind"]
-    if args.get("status"):
-        if args["status"] not in STATUSES:
-            fields["status"] = "Trạng thái không hợp lệ (planned, held, cancelled)."
-        query["status"] = args["status"]
-    for name, key in (("from", "date_from"), ("to", "date_to")):
-        if args.get(name):
-            day = parse_date(args[name][:20])
-            if day is None or not 2000 <= day.year <= 2100:
-                fields[name] = "Ngày không hợp lệ (YYYY-MM-DD)."
-            query[key] = day
-    if args.get("campaign"):
-        # The stored campaign's period, as the city office edited it (SPEC §18), not the shipped template's.
-        period = db.session.execute(visible(select(Campaign.start, Campaign.end).where(
-            Campaign.slug == args["campaign"][:64]), api_principal())).first()
-        if period is None:
-            fields["campaign"] = f"Không có chiến dịch “{args['campaign'][:60]}”."
-        else:
-            query["evidence_from"], query["evidence_to"] = period
-    page, per_page = args.get("page", "1"), args.get("per_page", "50")
-    if not page.isdigit() or len(page) > 6 or not 1 <= int(page) <= MAX_PAGE:
-        fields["page"] = f"Số trang phải là số nguyên từ 1 đến {MAX_PAGE:,}.".replace(",", ".")
-    if not per_page.isdigit() or len(per_page) > 3 or not 1 <= int(per_page) <= MAX_PER_PAGE:
-        fields["per_page"] = f"per_page phải trong khoảng 1–{MAX_PER_PAGE}."
+    cleaned = params.activity_filter(request.args, api_user())  # the list page's own parser (app/params.py)
+    fields = dict(cleaned.errors)
+    try:
+        page, per_page = params.exact_page(request.args.get("page"), request.args.get("per_page"))
+    except params.ParamError as exc:
+        fields.update(exc.fields)
     if fields:
         return json_error(422, "Tham số lọc không hợp lệ.", fields)
+    query = {k: v for k, v in cleaned.query.items() if v is not None}
     stmt = services.filtered_activities(api_user(), **query)
     result = db.paginate(stmt, page=int(page), per_page=int(per_page), error_out=False, max_per_page=MAX_PER_PAGE)
     counts = checkin_counts([a.id for a in result.items])

@@ -1,11 +1,11 @@
 """Campaign endpoints of the API (SPEC §12): campaigns, the compliance matrix, report submissions."""
 
-from datetime import date
 
 from flask import jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import params
 from app.api import bp
 from app.api.auth import api_roles, api_user
 from app.campaigns.routine import visible
@@ -57,11 +57,7 @@ def campaigns():
 @bp.get("/campaigns/<slug>/compliance")
 def compliance(slug: str):
     """The commune × duty matrix as of a date (default today, Asia/Ho_Chi_Minh); commune users get their row."""
-    raw = request.args.get("as_of")
-    try:
-        as_of = date.fromisoformat(raw) if raw else today_local()
-    except ValueError:
-        return json_error(400, "Ngày không hợp lệ, dùng dạng YYYY-MM-DD.", {"as_of": "Ngày không hợp lệ."})
+    as_of = params.as_of(request.args.get("as_of"), today_local())  # dd/mm/yyyy or ISO; a bad one: 422 naming it
     if _campaign(slug) is None:
         return json_error(404, "Không có chiến dịch này.")
     try:

@@ -94,7 +94,7 @@ operation("/campaigns", "post", "create_campaign", "Sao chép một chiến dị
           "nháp trừ khi `publish`.", "campaigns", (201, Campaign, "Chiến dịch mới."), ("403", "409", "422"),
           body=CampaignCopyIn)
 operation("/campaigns/{slug}/compliance", "get", "campaign_compliance", "Ma trận xã × nhiệm vụ tại một ngày; người "
-          "dùng cấp xã chỉ thấy dòng của mình.", "campaigns", (200, Compliance, "Ma trận."), ("404",),
+          "dùng cấp xã chỉ thấy dòng của mình.", "campaigns", (200, Compliance, "Ma trận."), ("404", "422"),
           parameters=[SLUG, query("as_of", DATE_QUERY, "Tính đến ngày (mặc định hôm nay, giờ Việt Nam).")])
 operation("/campaigns/{slug}/reports", "post", "submit_report", "Nộp báo cáo chiến dịch của một xã; 409 nếu đã nộp.",
           "campaigns", (201, Submission, "Báo cáo đã nộp."), ("403", "404", "409", "422"), body=SubmissionInput,

@@ -46,7 +46,7 @@ def test_api_compliance_gives_a_commune_user_only_their_commune(campaign, client
 def test_api_compliance_bad_date_and_unknown_campaign(campaign, client, make_user, api_token):
     headers = api_token(make_user("city"))
     bad = client.get(f"/api/v1/campaigns/{SLUG}/compliance?as_of=01-07-2026", headers=headers)
-    assert bad.status_code == 400 and "as_of" in bad.get_json()["error"]["fields"]  # app/api: 422 once it reads app/params.py
+    assert bad.status_code == 422 and "as_of" in bad.get_json()["error"]["fields"]
     assert client.get("/api/v1/campaigns/khong-co/compliance", headers=headers).status_code == 404
 
 

@@ -41,8 +41,6 @@ def test_matrix_page_reads_a_vietnamese_as_of(db, client, login, make_user):
     assert "01/07/2026" in html and "Ngày xem không hợp lệ" not in html
 
 
-@pytest.mark.xfail(strict=True, reason="app/api still parses its own parameters: house-checkin's modules adopt "
-                   "app/params.py (issue 14, part 3); remove this mark when they do")
 def test_api_compliance_reads_both_forms_and_answers_422_with_the_field(db, client, make_user, api_token):
     seed_campaigns("haiphong")
     db.session.commit()
@@ -60,8 +58,6 @@ def test_a_bad_as_of_on_a_pdf_link_tells_the_user_why(db, client, login, make_us
     assert response.status_code == 400 and "Ngày không hợp lệ (dd/mm/yyyy)." in response.get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="app/api still parses its own parameters: house-checkin's modules adopt "
-                   "app/params.py (issue 14, part 3); remove this mark when they do")
 def test_activity_filter_page_and_api_refuse_the_same_values(db, client, login, make_user, api_token):
     city = make_user("city")
     api = client.get("/api/v1/activities?kind=party&from=32/13/2026&commune=99999", headers=api_token(city))
