@@ -2,6 +2,7 @@
 
 from flask import current_app, request
 
+from app import params
 from app.api import bp
 from app.api.auth import api_roles, api_user
 from app.auth.access import get_scoped_or_404
@@ -68,12 +69,7 @@ def commune_report_pdf(slug, code):
         frozen = services.frozen_commune_report(slug, commune)
         if frozen is not None:
             return frozen_response(frozen)
-    try:
-        from datetime import date
-
-        as_of = date.fromisoformat(as_of_text) if as_of_text else today_local()
-    except ValueError:
-        return json_error(422, "Ngày không hợp lệ.", {"as_of": "Dùng dạng YYYY-MM-DD."})
+    as_of = params.as_of(as_of_text, today_local())  # dd/mm/yyyy or ISO; a bad one: 422 naming it
     try:
         matrix = load_matrix(slug, as_of)
     except LookupError:

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from app.compliance.engine import STATUSES as DUTY_STATUSES
+from app.domain.dates import parse_date
 from app.schemas.base import Answer, Schema, optional_text, vi
 
 NOTE_MAX = 1000
@@ -52,10 +53,9 @@ class SubmissionInput(Schema):
     def _day(cls, raw, info: ValidationInfo):
         if raw is None:
             return None
-        try:
-            day = date.fromisoformat(str(raw))
-        except ValueError:
-            raise vi(cls.MESSAGES["submitted_on"]) from None
+        day = parse_date(str(raw)[:20])  # 2026-07-07 or 07/07/2026
+        if day is None:
+            raise vi(cls.MESSAGES["submitted_on"])
         today = (info.context or {}).get("today")
         if today is not None and day > today:
             raise vi("Không được sau hôm nay.")

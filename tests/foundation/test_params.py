@@ -69,3 +69,13 @@ def test_activity_filter_page_and_api_refuse_the_same_values(db, client, login, 
     assert page.status_code == 200
     for message in api.json["error"]["fields"].values():
         assert message in html
+
+
+def test_api_commune_report_pdf_reads_both_forms(db, client, make_user, api_token):
+    seed_campaigns("haiphong")
+    db.session.commit()
+    headers = api_token(make_user("city"))
+    vi = client.get(f"/api/v1/campaigns/{SLUG}/reports/11311.pdf?as_of=01/07/2026", headers=headers)
+    assert vi.status_code == 200 and vi.mimetype == "application/pdf"
+    bad = client.get(f"/api/v1/campaigns/{SLUG}/reports/11311.pdf?as_of=31/02/2026", headers=headers)
+    assert bad.status_code == 422 and bad.json["error"]["fields"] == {"as_of": "Ngày không hợp lệ (dd/mm/yyyy)."}
