@@ -126,28 +126,33 @@ def main() -> None:
                   f"(built in {time.perf_counter() - t0:.1f} s)")
             queries = []
             event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(1))
-            fast, counts = [], []
+            fast, fast_cpu, counts = [], [], []
             for _ in range(3):
                 db.session.expire_all()
                 queries.clear()
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 plan = task_loader.load_plan(SLUG)
                 register = task_loader.load_register(plan, as_of)
                 fast.append(time.perf_counter() - t)
+                fast_cpu.append(time.process_time() - c)
                 counts.append(len(queries))
-            fast_s = min(fast)
+            fast_s, fast_c = min(fast), min(fast_cpu)
             instances = {(i.task_id, i.period.key, i.unit_code): i.status for r in register.rows for i in r.instances}
             queries.clear()
-            t = time.perf_counter()
+            db.session.expire_all()
+            t, c = time.perf_counter(), time.process_time()
             slow = per_unit(plan, as_of)
-            slow_s, slow_q = time.perf_counter() - t, len(queries)
+            slow_s, slow_c, slow_q = time.perf_counter() - t, time.process_time() - c, len(queries)
             agree = sum(1 for k, v in slow.items() if instances.get(k) == v)
             print(f"register as of {as_of}: {len(instances)} instances; per-unit agreement {agree}/{len(slow)}")
-            print(f"loader + engine:        {fast_s:7.3f} s, {counts[0]} queries   goal < 0.5 s: "
-                  f"{'OK' if fast_s < 0.5 else 'MISSED'}")
-            print(f"per-unit queries:       {slow_s:7.3f} s, {slow_q} queries")
-            ratio = slow_s / fast_s
-            print(f"ratio per-unit / loader: {ratio:6.1f}×  goal ≥ 20×: {'OK' if ratio >= 20 else 'MISSED'}")
+            print("                           wall s    CPU s   (CPU: this process only; the machine is shared)")
+            print(f"loader + engine:         {fast_s:8.3f} {fast_c:8.3f}   {counts[0]} queries (each of 3 runs: "
+                  f"{counts}); goal < 0.5 s: wall {'OK' if fast_s < 0.5 else 'MISSED'}, "
+                  f"CPU {'OK' if fast_c < 0.5 else 'MISSED'}")
+            print(f"per-unit queries:        {slow_s:8.3f} {slow_c:8.3f}   {slow_q} queries")
+            ratio, ratio_c = slow_s / fast_s, slow_c / fast_c
+            print(f"ratio per-unit / loader: {ratio:7.1f}× {ratio_c:7.1f}×   goal ≥ 20×: wall "
+                  f"{'OK' if ratio >= 20 else 'MISSED'}, CPU {'OK' if ratio_c >= 20 else 'MISSED'}")
             db.session.remove()
             db.engine.dispose()
 

@@ -1,5 +1,6 @@
 """Activity forms. Only the shapes live here: every rule is checked once, in `services.validate`."""
 
+from flask import current_app
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Optional
@@ -10,7 +11,9 @@ from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.forms import DATETIME_INPUT, BaseForm, choices
-from app.models import Audience, Campaign, CampaignMessage, Commune, Message
+from app.models import Agency, Audience, Campaign, CampaignMessage, City, Commune, Message
+
+AGENCY_PREFIX = "cq:"  # an agency in the owner list ("cq:SYT"); commune codes are digits
 
 
 class CheckboxesField(SelectMultipleField):
@@ -44,12 +47,17 @@ class ActivityForm(BaseForm):
 
     def __init__(self, *args, actor=None, keep_messages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
-        self.commune_code.choices = choices([("", "— Cấp thành phố —"), *communes])
+        self.commune_editable = actor is not None and actor.role in CITY_OFFICE_ROLES
+        owners = [("", "— Cấp thành phố —")]
+        if self.commune_editable:  # the city office records for a commune, an agency (SPEC §13) or the city
+            owners += vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
+            owners += [(f"{AGENCY_PREFIX}{code}", f"Cơ quan: {name}") for code, name in db.session.execute(
+                select(Agency.code, Agency.name).join(City).where(City.key == current_app.config["CITY"],
+                                                                  Agency.active.is_(True)).order_by(Agency.name))]
+        self.commune_code.choices = choices(owners)
         self.audiences.choices = choices((a.id, f"{a.id}. {a.short_name}")
                                          for a in db.session.scalars(select(Audience).order_by(Audience.id)))
         self.messages.choices = choices((m.id, f"{m.id}. {m.text}") for m in offered_messages(actor, keep_messages))
-        self.commune_editable = actor is not None and actor.role in CITY_OFFICE_ROLES
 
     def to_input(self, result_form) -> dict:
         """The form's values in the API's field names (SPEC §12), results read from `result_form`."""
@@ -68,7 +76,10 @@ class ActivityForm(BaseForm):
             "preregistration": bool(self.preregistration.data) and kind in QR_KINDS,
         }
         if self.commune_editable:
-            data["commune_code"] = self.commune_code.data or None
+            owner = self.commune_code.data or ""
+            agency = owner.startswith(AGENCY_PREFIX)
+            data["agency_code"] = owner[len(AGENCY_PREFIX):] if agency else None
+            data["commune_code"] = None if agency else owner or None
         return data
 
 

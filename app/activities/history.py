@@ -13,6 +13,7 @@ from app.formatting import fmt_date, local
 
 FIELD_LABELS = {
     "commune_id": "Đơn vị",
+    "agency_id": "Cơ quan, đơn vị",
     "kind": "Loại hoạt động",
     "title": "Tiêu đề",
     "start_at": "Thời gian bắt đầu",
@@ -59,12 +60,14 @@ def _day(value: str) -> str:
         return str(value)
 
 
-def _text(field: str, value, communes: Mapping[int, str]) -> str:
+def _text(field: str, value, communes: Mapping[int, str], agencies: Mapping[int, str]) -> str:
     """A field's value as a person reads it."""
     if value is None or value == "" or value == []:
         return CITY_LEVEL if field == "commune_id" else EMPTY
     if field == "commune_id":
         return communes.get(value, str(value))
+    if field == "agency_id":
+        return agencies.get(value, str(value))
     if field == "kind":
         return KINDS[value].label if value in KINDS else str(value)
     if field == "status":
@@ -100,7 +103,8 @@ def _result_text(value) -> str:
     return str(value)
 
 
-def describe(changed: Mapping | None, communes: Mapping[int, str], kind: str | None = None) -> list[Change]:
+def describe(changed: Mapping | None, communes: Mapping[int, str], kind: str | None = None,
+             agencies: Mapping[int, str] | None = None) -> list[Change]:
     """The changes of one audit entry ({field: [old, new]}) in words, results one line per result."""
     out = []
     kinds = tuple(k for k in (kind, *((changed or {}).get("kind") or [])) if k)
@@ -113,5 +117,7 @@ def describe(changed: Mapping | None, communes: Mapping[int, str], kind: str | N
                     out.append(Change("Kết quả", _result_text(old.get(key)), _result_text(new.get(key)),
                                       _result_label(kinds, key)))
             continue
-        out.append(Change(FIELD_LABELS.get(field, field), _text(field, old, communes), _text(field, new, communes)))
+        names = agencies or {}
+        out.append(Change(FIELD_LABELS.get(field, field), _text(field, old, communes, names),
+                          _text(field, new, communes, names)))
     return [c for c in out if c.old != c.new]  # None → [] is no change a person can see

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from app.activities import bp, services
 from app.activities.forms import ConfirmForm
 from app.auth.access import get_scoped_or_404, get_writable_or_404, role_required
-from app.domain.roles import STAFF_ROLES
+from app.domain.roles import RECORDER_ROLES
 from app.extensions import db
 from app.models import Activity, Photo
 
 
 @bp.route("/activities/<int:activity_id>/photos", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def upload_photos(activity_id: int):
     """Add photos (JPEG/PNG/WebP checked by content, ≤ 5 MB each, ≤ 10 per activity)."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
@@ -85,7 +85,7 @@ def photo_thumb(activity_id: int, photo_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/photos/<int:photo_id>/delete", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def delete_photo(activity_id: int, photo_id: int):
     """Delete one photo."""
     get_writable_or_404(Activity, activity_id, current_user)

@@ -18,16 +18,16 @@ from sqlalchemy.orm import joinedload
 from app import params
 from app.activities import bp, services
 from app.activities.counted import counted_results, total_results
-from app.activities.forms import ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
+from app.activities.forms import AGENCY_PREFIX, ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
 from app.activities.history import describe as describe_changes
-from app.auth.access import can_edit_commune, get_scoped_or_404, get_writable_or_404, role_required
+from app.auth.access import can_edit_unit, get_scoped_or_404, get_writable_or_404, role_required
 from app.checkin.links import current_checkin_url
 from app.collation import vi_sorted
 from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
-from app.domain.roles import STAFF_ROLES
+from app.domain.roles import RECORDER_ROLES
 from app.extensions import db
 from app.formatting import local, today_local
-from app.models import Activity, Audience, Commune, Message
+from app.models import Activity, Agency, Audience, Commune, Message
 from app.models.audit import AuditLog, record
 from app.models.types import utcnow
 from app.tabular import download, table_bytes
@@ -57,7 +57,7 @@ def list_activities():
     page = db.paginate(stmt, page=params.page(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
                        error_out=False, max_per_page=200)
     communes = []
-    if current_user.role != "commune":
+    if current_user.role not in ("commune", "agency"):  # they see only their own unit's activities
         communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
     return render_template("activities/list.html", page=page, filters=filters.values, args=filters.args,
                            communes=communes, **_lookups())
@@ -126,6 +126,8 @@ def _apply_errors(form, errors: dict) -> dict:
     """Put service errors beside their form fields; returns the result errors by key."""
     result_errors = {}
     for key, message in errors.items():
+        if key == "agency_code" and form.commune_editable:
+            key = "commune_code"  # one owner list: communes and agencies
         if key.startswith("results."):
             result_errors[key.split(".", 1)[1]] = message
         elif key in form and key != "csrf_token":
@@ -141,13 +143,15 @@ def _form_page(form, activity, result_values, result_errors, status):
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def new_activity():
     """Record a new activity; result fields follow the kind (SPEC §3)."""
     form = ActivityForm(actor=current_user)
     if request.method == "GET":
         form.kind.data = request.args.get("kind") if request.args.get("kind") in KINDS else "fair"
         form.status.data = "planned"
+        if current_user.role == "agency" and current_user.agency:
+            form.organiser.data = current_user.agency.name  # its own activity (SPEC §13): the agency organises it
         return _form_page(form, None, {}, {}, 200)
     result_errors = {}
     if form.validate_on_submit():
@@ -174,7 +178,8 @@ def show_activity(activity_id: int):
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())).all()
     audiences = db.session.scalars(select(Audience).where(Audience.id.in_(activity.audiences or [0]))).all()
     messages = db.session.scalars(select(Message).where(Message.id.in_(activity.messages or [0]))).all()
-    can_edit = current_user.role in STAFF_ROLES and can_edit_commune(current_user, activity.commune_id)
+    can_edit = current_user.role in RECORDER_ROLES and can_edit_unit(current_user, activity.commune_id,
+                                                                        activity.agency_id)
     link = None
     if can_edit:
         had_nonce = bool(activity.qr_nonce)
@@ -191,7 +196,11 @@ def show_activity(activity_id: int):
         checkin_window = {"state": window_state(activity, utcnow()), "opens": opens, "closes": closes}
     ids = {v for h in history for v in ((h.details or {}).get("changed") or {}).get("commune_id") or [] if v}
     communes = dict(db.session.execute(select(Commune.id, Commune.name).where(Commune.id.in_(ids))).all()) if ids else {}
-    history = [(h, describe_changes((h.details or {}).get("changed"), communes, activity.kind)) for h in history]
+    agency_ids = {v for h in history for v in ((h.details or {}).get("changed") or {}).get("agency_id") or [] if v}
+    agencies = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all()
+                    ) if agency_ids else {}
+    history = [(h, describe_changes((h.details or {}).get("changed"), communes, activity.kind, agencies))
+               for h in history]
     counted = counted_results([activity.id])[activity.id]
     return render_template("activities/show.html", activity=activity, history=history, audiences=audiences,
                            checkins=checkins, counted=counted, results_total=total_results(activity.results, counted),
@@ -203,13 +212,14 @@ def show_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def edit_activity(activity_id: int):
     """Edit an activity; every rule is checked again on save."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
     form = ActivityForm(actor=current_user, keep_messages=activity.messages)
     if request.method == "GET":
-        form.commune_code.data = activity.commune.code if activity.commune else ""
+        form.commune_code.data = activity.commune.code if activity.commune else (
+            f"{AGENCY_PREFIX}{activity.agency.code}" if activity.agency else "")
         form.kind.data, form.title.data = activity.kind, activity.title
         form.start.data = local(activity.start_at).strftime("%d/%m/%Y %H:%M")
         form.end.data = local(activity.end_at).strftime("%d/%m/%Y %H:%M")
@@ -243,7 +253,7 @@ def edit_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/held", methods=["GET", "POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def mark_held(activity_id: int):
     """Mark an activity held with its results; the kind's required results are needed (SPEC §3)."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
@@ -278,7 +288,7 @@ def mark_held(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def cancel_activity(activity_id: int):
     """Cancel an activity with a reason; its data is kept."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
@@ -299,7 +309,7 @@ def cancel_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/copy", methods=["GET", "POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def copy_activity(activity_id: int):
     """Copy an activity to new dates as a new planned activity."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
@@ -327,7 +337,7 @@ def copy_activity(activity_id: int):
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
-@role_required(*STAFF_ROLES)
+@role_required(*RECORDER_ROLES)
 def delete_activity(activity_id: int):
     """Delete an activity after confirmation (GET shows the confirmation)."""
     activity = get_writable_or_404(Activity, activity_id, current_user)

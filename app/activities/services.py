@@ -38,7 +38,7 @@ __all__ = ["FIELDS", "ActivityError", "add_photo", "as_input", "cancel_activity"
 
 # --------------------------------------------------------------------------- writes
 
-AUDITED = ("commune_id", "kind", "title", "start_at", "end_at", "venue", "organiser", "status", "cancel_reason",
+AUDITED = ("commune_id", "agency_id", "kind", "title", "start_at", "end_at", "venue", "organiser", "status", "cancel_reason",
            "partners", "audiences", "messages", "results", "links", "notes", "evidence_date", "preregistration")
 
 
@@ -142,9 +142,9 @@ def local_day_start(day: date) -> datetime:
 def filtered_activities(user, commune_id=None, kind=None, status=None, date_from=None, date_to=None, q=None,
                         evidence_from=None, evidence_to=None):
     """The scoped SELECT of activities matching the filters, newest first, commune eager-loaded."""
-    stmt = scope(select(Activity), Activity, user).options(joinedload(Activity.commune))
-    if commune_id == "city":
-        stmt = stmt.where(Activity.commune_id.is_(None))
+    stmt = scope(select(Activity), Activity, user).options(joinedload(Activity.commune), joinedload(Activity.agency))
+    if commune_id == "city":  # the city office's own: neither a commune's nor an agency's (SPEC §13)
+        stmt = stmt.where(Activity.commune_id.is_(None), Activity.agency_id.is_(None))
     elif commune_id is not None:
         stmt = stmt.where(Activity.commune_id == commune_id)
     if kind:
@@ -187,7 +187,8 @@ def export_rows(activities) -> tuple[list[str], list[list]]:
     counted = counted_results()  # every activity with enrolled follow-ups: a small table, whatever the export
     for n, a in enumerate(activities, 1):
         start, end = local(a.start_at), local(a.end_at)
-        row = [n, a.commune.code if a.commune else "", a.commune.name if a.commune else "Cấp thành phố",
+        owner = a.commune or a.agency
+        row = [n, owner.code if owner else "", owner.name if owner else "Cấp thành phố",
                KINDS[a.kind].label, a.title, start.date(), start.strftime("%H:%M"), end.date(), end.strftime("%H:%M"),
                a.venue, a.organiser, "; ".join(a.partners or []), STATUS_LABELS[a.status], a.cancel_reason or "",
                a.evidence_date, ", ".join(str(i) for i in a.audiences or []),

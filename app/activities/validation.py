@@ -1,11 +1,13 @@
 """Activity validation shared by the form, the API and the seed (SPEC §3, §12): the rules are declared once, in
 `app.schemas.activities.ActivityInput` (Vietnamese message per field); here only what needs the database."""
 
+from flask import current_app
 from sqlalchemy import select
 
+from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.formatting import local
-from app.models import Activity, Commune, Message
+from app.models import Activity, Agency, City, Commune, Message
 from app.schemas.activities import ActivityInput
 
 FIELDS = tuple(ActivityInput.model_fields)  # the API's field names of an activity
@@ -48,27 +50,63 @@ def _check_messages(numbers: list[int], errors: dict) -> None:
         errors["messages"] = f"Không có thông điệp số {unknown[0]}."
 
 
+OWN_UNIT_ONLY = "Bạn chỉ được ghi hoạt động của đơn vị mình."
+
+
+def _agency_id(code, actor, errors: dict) -> int | None:
+    """The owning agency (SPEC §13): an agency user's own, always; one the city office names; never a commune's."""
+    code = (str(code).strip() if code is not None else "")[:16]
+    if actor.role == "agency":
+        own = db.session.scalar(select(Agency.code).where(Agency.id == actor.agency_id)) if actor.agency_id else None
+        if own is None:
+            errors["agency_code"] = "Tài khoản chưa gắn với cơ quan, đơn vị nào."
+        elif code and code != own:
+            errors["agency_code"] = OWN_UNIT_ONLY
+        return actor.agency_id
+    if not code:
+        return None
+    if actor.role not in CITY_OFFICE_ROLES:
+        errors["agency_code"] = OWN_UNIT_ONLY
+        return None
+    agency_id = db.session.scalar(select(Agency.id).join(City).where(
+        Agency.code == code, City.key == current_app.config["CITY"]))
+    if agency_id is None:
+        errors["agency_code"] = f"Không có cơ quan, đơn vị mã “{code}”."
+    return agency_id
+
+
 def validate(data: dict, actor) -> tuple[dict, dict]:
     """Check a full activity (API field names) and return (model values, {field: Vietnamese error}).
 
     The rules of SPEC §3, §7, §8, §12 are declared once, in `app.schemas.activities.ActivityInput` (the form, the
-    API and the seed use it); here only what needs the database: the commune, a commune user's own commune, and
-    the official messages that exist (the city office adds some, SPEC §18).
+    API and the seed use it); here only what needs the database: the owner — a commune (a commune user's own),
+    an agency (an agency user's own, SPEC §13) or neither (city level) — and the official messages that exist
+    (the city office adds some, SPEC §18).
     """
     payload, errors = ActivityInput.errors_of(data)
+    commune_id = agency_id = None
+    if isinstance(data, dict) and "agency_code" not in errors:
+        agency_id = _agency_id(data.get("agency_code"), actor, errors)
     if isinstance(data, dict) and "commune_code" not in errors:
-        commune_id = _commune_id(data.get("commune_code"), actor, errors)
+        if actor.role == "agency":
+            if (str(data.get("commune_code") or "")).strip():
+                errors["commune_code"] = OWN_UNIT_ONLY
+        else:
+            commune_id = _commune_id(data.get("commune_code"), actor, errors)
+    if commune_id is not None and agency_id is not None and "agency_code" not in errors:
+        errors["agency_code"] = "Chọn một đơn vị: cấp xã hoặc cơ quan, không chọn cả hai."
     if payload is not None and payload.messages:
         _check_messages(payload.messages, errors)
     if errors:
         return {}, errors
-    return {"commune_id": commune_id, **payload.values()}, {}
+    return {"commune_id": commune_id, "agency_id": agency_id, **payload.values()}, {}
 
 
 def as_input(activity: Activity) -> dict:
     """An activity in API field names (the starting point of a partial update)."""
     return {
         "commune_code": activity.commune.code if activity.commune else None,
+        "agency_code": activity.agency.code if activity.agency else None,
         "kind": activity.kind, "title": activity.title, "start": local(activity.start_at),
         "end": local(activity.end_at), "venue": activity.venue or "", "organiser": activity.organiser or "",
         "status": activity.status, "cancel_reason": activity.cancel_reason, "partners": list(activity.partners or []),

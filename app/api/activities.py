@@ -8,18 +8,19 @@ from app.activities import services
 from app.activities.counted import counted_results, total_results
 from app.api import bp
 from app.api.auth import api_roles, api_user
-from app.auth.access import can_edit_commune, scope
+from app.auth.access import can_edit_unit, scope
 from app.checkin.links import current_checkin_url
 from app.checkin.services import checkin_counts
 from app.domain.kinds import KINDS
+from app.domain.roles import RECORDER_ROLES
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import local
 from app.models import Activity
 from app.models.types import utcnow
 
-READERS = ("admin", "city", "commune", "viewer")
-WRITERS = ("admin", "city", "commune")
+READERS = ("admin", "city", "commune", "viewer", "agency")  # an agency user: its own agency's (scope)
+WRITERS = RECORDER_ROLES
 MAX_PER_PAGE = 200
 
 
@@ -36,6 +37,8 @@ def serialize(activity: Activity, checkins: int | None = None, counted: dict | N
         "id": activity.id,
         "commune_code": activity.commune.code if activity.commune else None,
         "commune_name": activity.commune.name if activity.commune else None,
+        "agency_code": activity.agency.code if activity.agency else None,
+        "agency_name": activity.agency.name if activity.agency else None,
         "kind": activity.kind,
         "kind_label": KINDS[activity.kind].label,
         "title": activity.title,
@@ -133,7 +136,7 @@ def update_activity_api(activity_id: int):
     activity = _load(activity_id)
     if activity is None:
         return json_error(404, "Không tìm thấy hoạt động.")
-    if not can_edit_commune(api_user(), activity.commune_id):
+    if not can_edit_unit(api_user(), activity.commune_id, activity.agency_id):
         return json_error(403, "Bạn không được sửa hoạt động này.")
     data = _body()
     if data is None:
@@ -154,7 +157,7 @@ def delete_activity_api(activity_id: int):
     activity = _load(activity_id)
     if activity is None:
         return json_error(404, "Không tìm thấy hoạt động.")
-    if not can_edit_commune(api_user(), activity.commune_id):
+    if not can_edit_unit(api_user(), activity.commune_id, activity.agency_id):
         return json_error(403, "Bạn không được xóa hoạt động này.")
     body = serialize(activity)
     services.delete_activity(activity, api_user(), utcnow(), current_app.config["UPLOAD_DIR"])

@@ -62,7 +62,7 @@ def get_scoped_or_404(model, ident, user):
 def get_writable_or_404(model, ident, user):
     """A commune-owned row by primary key that `user` may change: 404 out of scope, 403 when they may only read it."""
     obj = get_scoped_or_404(model, ident, user)
-    if not can_edit_commune(user, obj.commune_id):
+    if not can_edit_unit(user, obj.commune_id, getattr(obj, "agency_id", None)):
         abort(403)
     return obj
 

@@ -105,6 +105,9 @@ class ActivityInput(Schema):
     model_config = ConfigDict(validate_default=True)
 
     commune_code: Annotated[str | None, _doc(_nullable("string", maxLength=10, description="null = cấp thành phố."))] = None
+    agency_code: Annotated[str | None, _doc(_nullable("string", maxLength=16, description=(
+        "Cơ quan, đơn vị sở hữu hoạt động (SPEC §13): chỉ BHXH thành phố ghi thay; người dùng cơ quan luôn là "
+        "cơ quan mình. Không đi cùng commune_code.")))] = None
     kind: Annotated[str | None, _doc({"type": "string", "enum": sorted(KINDS)})] = None
     title: Annotated[str | None, _doc({"type": "string", "maxLength": MAX_TITLE})] = None
     start: Annotated[datetime | None, _doc({"type": "string", "examples": ["2026-07-01T08:00:00+07:00"],
@@ -133,6 +136,7 @@ class ActivityInput(Schema):
                 "end": "Ngày giờ không hợp lệ (dd/mm/yyyy HH:MM hoặc ISO 8601).",
                 "results": "Kết quả phải là một đối tượng {khóa: giá trị}.",
                 "commune_code": "Mã đơn vị không hợp lệ.",
+                "agency_code": "Mã cơ quan, đơn vị không hợp lệ.",
                 "partners": "Phải là một danh sách.", "links": "Phải là một danh sách.",
                 "audiences": "Phải là một danh sách số.", "messages": "Phải là một danh sách số."}
     NESTED = frozenset({"results"})
@@ -247,6 +251,8 @@ class Activity(Answer):
     id: int
     commune_code: str | None
     commune_name: str | None
+    agency_code: str | None = None
+    agency_name: str | None = None
     kind: Annotated[str, _doc({"type": "string", "enum": sorted(KINDS)})]
     kind_label: str
     title: str

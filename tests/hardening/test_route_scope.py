@@ -60,7 +60,7 @@ RULES: dict[str, object] = {
     "activities.calendar": WITH_AGENCY,
     "activities.export_xlsx": WITH_AGENCY,
     "activities.export_csv": WITH_AGENCY,
-    "activities.new_activity": WRITERS,
+    "activities.new_activity": WRITERS | {"agency"},  # an agency records its own (SPEC §13)
     "activities.show_activity": ALL,
     "activities.edit_activity": WRITERS,
     "activities.mark_held": WRITERS,
@@ -131,9 +131,9 @@ RULES: dict[str, object] = {
     "api.activity_qr": TOKEN(ALL),
     "api.communes": TOKEN(WITH_AGENCY),
     "api.openapi": EVERYONE,  # the OpenAPI document is public
-    "api.list_activities_api": TOKEN(ALL),
+    "api.list_activities_api": TOKEN(WITH_AGENCY),  # an agency user: its own agency's
     "api.get_activity_api": TOKEN(ALL),
-    "api.create_activity_api": TOKEN(ALL),  # same URL as the list: its GET is the list
+    "api.create_activity_api": TOKEN(WITH_AGENCY),  # same URL as the list: its GET is the list
     "api.update_activity_api": TOKEN(ALL),  # same URL as get: its GET is the activity
     "api.delete_activity_api": TOKEN(ALL),
     "voice.questions": WRITERS,
@@ -245,6 +245,11 @@ def world(app, db, make_user, tmp_path):
     db.session.commit()
     products = _task_products(app, db)
     _periodic_reports(db)
+    # An activity of Sở Nội vụ (the agency user's own) and one of Sở Y tế (SPEC §13).
+    for which, code in (("agency_own", "SNV"), ("agency_other", "SYT")):
+        owned = services.create_activity({**body, "kind": "banner", "agency_code": code}, users["admin"], now)
+        products[which]["activity_id"] = owned.id
+    db.session.commit()
     return {
         **products,
         "users": users,
@@ -429,8 +434,9 @@ def test_commune_user_gets_404_for_every_route_naming_another_communes_object(ap
     assert probed >= 10
 
 
-def test_agency_user_gets_its_own_tasks_and_404_for_another_agencys(app, client, world, login):
-    """Sở Nội vụ's user: its unit page, task and product open; Sở Y tế's answer 404, pages and POSTs alike."""
+def test_agency_user_gets_its_own_tasks_and_404_for_another_agencys(app, client, world, login, api_token):
+    """Sở Nội vụ's user: its unit page, task, product and activity open; Sở Y tế's answer 404, pages, POSTs and API
+    alike."""
     login(world["users"]["agency"])
     slug = "phat-trien-bhxh-2026-2030"
     with app.test_request_context():
@@ -439,7 +445,11 @@ def test_agency_user_gets_its_own_tasks_and_404_for_another_agencys(app, client,
             "task": url_for("tasks.task", slug=slug, task_id=world[which]["task_id"]),
             "task_xlsx": url_for("tasks.task_xlsx", slug=slug, task_id=world[which]["task_id"]),
             "file": url_for("tasks.submission_file", submission_id=world[which]["submission_id"]),
+            **{f"activity {name}": url_for(f"activities.{name}", activity_id=world[which]["activity_id"])
+               for name in ("show_activity", "edit_activity", "mark_held", "copy_activity", "delete_activity")},
         } for which in ("agency_own", "agency_other")}
+        api = {which: url_for("api.get_activity_api", activity_id=world[which]["activity_id"])
+               for which in ("agency_own", "agency_other")}
         withdraw = url_for("tasks.withdraw_submission", submission_id=world["agency_other"]["submission_id"])
     for name, url in urls["agency_own"].items():
         response = client.get(url)
@@ -454,6 +464,13 @@ def test_agency_user_gets_its_own_tasks_and_404_for_another_agencys(app, client,
                                                                "title": "x", "url": "https://example.org/x"})
     assert response.status_code == 404
     assert client.post(withdraw, data={"csrf_token": token}).status_code == 403
+    cancel = f"/activities/{world['agency_other']['activity_id']}/cancel"
+    assert client.post(cancel, data={"csrf_token": token, "cancel_reason": "x"}).status_code == 404, cancel
+    headers = api_token(world["users"]["agency"])
+    assert client.get(api["agency_own"], headers=headers).status_code == 200
+    for method in ("GET", "PATCH", "DELETE"):
+        response = client.open(api["agency_other"], method=method, headers=headers, json={"title": "x"})
+        assert response.status_code == 404, (method, response.status_code)
 
 
 def test_agency_user_sees_only_its_own_periodic_report(app, client, world, login, api_token):
