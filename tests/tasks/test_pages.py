@@ -1,6 +1,7 @@
 """The register's pages (SPEC §14): they agree with the API and the Excel cell by cell, and take products."""
 
 import io
+import json
 import re
 from datetime import date
 
@@ -25,10 +26,14 @@ def _demo(db):
     return line
 
 
-def test_api_pages_and_excel_agree_cell_by_cell_on_the_demo_season(client, db, make_user, api_token, login):
+def test_cli_api_pages_and_excel_agree_cell_by_cell_on_the_demo_season(client, db, make_user, api_token, login,
+                                                                        runner):
     _demo(db)
     admin = make_user("admin")
     api = client.get(f"/api/v1/plans/{HP_PLAN}/tasks?as_of={AS_OF}&year=2026", headers=api_token(admin)).get_json()
+    cli = runner.invoke(args=["tasks", HP_PLAN, "--as-of", AS_OF, "--year", "2026", "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.output) == api
     expected = {(t["label"], i["period"], i["unit_code"]): i["status"] for t in api for i in t["instances"]}
     assert {"done", "late", "overdue", "pending"} <= set(expected.values())
     login(admin)
