@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run setup db seed test lint bench clean scheduler translations
+.PHONY: run setup db db-real seed test lint bench clean scheduler translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ $(VENV)/.deps: requirements.txt requirements-dev.txt | $(BIN)/activate
 
 setup: $(VENV)/.deps ## venv + pinned requirements
 
-db: setup ## create or migrate the schema, then load the reference data and demo season
+db: setup ## TRIAL ONLY: schema + reference data + demo users with a published password + a demo season
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+
+db-real: setup ## a real installation: schema + reference data, no demo users (then: flask create-user)
+	$(FLASK) db upgrade
+	$(FLASK) seed
 
 run: db ## set up, then serve on http://$(HOST):$(PORT) with the scheduler beside it (stopped on exit)
 	@$(FLASK) scheduler & SCHEDULER_PID=$$!; \

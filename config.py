@@ -1,10 +1,46 @@
 """Configuration classes, read from the environment (SPEC §11, STYLE 7)."""
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEFAULT_SECRET = "dev-secret-change-me"
+DEFAULT_SECRET = "dev-secret-change-me"  # the old public default: refused wherever it could be reached
+# Keys anyone can read (this repository, its README, its tests): never accepted by a server a phone can reach.
+PUBLIC_SECRETS = frozenset({DEFAULT_SECRET, "test-secret", "secret", "changeme", "change-me", "dev", "development"})
+MIN_SECRET_LENGTH = 16
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def is_public_secret(key: str | None) -> bool:
+    """True for a missing, short or published key (a cookie signed with it opens /admin/users)."""
+    return not key or key in PUBLIC_SECRETS or len(key) < MIN_SECRET_LENGTH
+
+
+def instance_secret_key(path: str | os.PathLike) -> str:
+    """The key kept in `path` (mode 0600), generated on first use; several workers starting at once agree.
+
+    The new key is written to a private temporary file and linked into place: a worker that loses the race
+    reads the winner's key, and nobody ever reads a half-written file.
+    """
+    path = Path(path)
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+    return path.read_text(encoding="ascii").strip()
 
 
 def _database_url(default_file: str) -> str:
@@ -23,7 +59,9 @@ def _database_url(default_file: str) -> str:
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    # None: generated once into SECRET_KEY_FILE by create_app (never a constant outside the tests).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE") or str(BASE_DIR / "instance" / "secret_key")
     SQLALCHEMY_DATABASE_URI = _database_url("lantoa.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CITY = os.environ.get("CITY", "haiphong")
@@ -36,11 +74,13 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     UPLOAD_MAX_FILES = 10
-    LOGIN_MAX_FAILURES = 5
+    UPLOAD_MAX_REQUEST_BYTES = 30 * 1024 * 1024  # one request's photos together
+    UPLOAD_MAX_PIXELS = 40_000_000  # read from the header, before decoding (a decompression bomb is refused unread)
+    UPLOAD_MAX_SIDE = 2560  # longer photos are downscaled on upload: a PDF of any stored photo stays fast
+    LOGIN_MAX_FAILURES = 5  # per username, per LOGIN_LOCK_MINUTES
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # per client address (behind PROXY_COUNT proxies: the real one)
     LOGIN_LOCK_MINUTES = 15
     PER_PAGE = 25
-    # API bearer tokens: a per-process lookup cache; revocation/deactivation elsewhere takes effect within this bound.
-    API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "5"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Several gunicorn processes or machines must count together: REDIS_URL (redis://host:6379/0) is shared.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
@@ -66,6 +106,10 @@ class Config:
     COMPRESS_MIMETYPES = ["text/html", "application/json", "text/css", "text/javascript", "application/javascript",
                           "image/svg+xml", "text/plain", "text/csv", "application/xml"]
     ASSET_BROTLI_QUALITY = 11
+    # "Ghi nhớ đăng nhập": two working weeks on an office computer, never sent by another site's form.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
 
 
 class DevelopmentConfig(Config):
@@ -94,9 +138,10 @@ class ProductionConfig(Config):
 
     @staticmethod
     def validate(config) -> None:
-        """Refuse to start with the development secret key (STYLE 7)."""
-        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET:
-            raise RuntimeError("SECRET_KEY must be set in production")
+        """Refuse to start with a published or short secret key (STYLE 7)."""
+        if is_public_secret(config.get("SECRET_KEY")):
+            raise RuntimeError(f"SECRET_KEY must be a private value of at least {MIN_SECRET_LENGTH} characters "
+                               "in production (unset it to have one generated in instance/secret_key)")
 
 
 CONFIGS = {

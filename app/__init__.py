@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 
 from app import template_gettext
 from app.extensions import StrictJSONProvider, babel, compress, csrf, db, limiter, login_manager, migrate
-from app.routing import IdConverter, refuse_nul_characters
-from config import BASE_DIR, CONFIGS
+from app.routing import IdConverter, mark_refused_form, refuse_bad_text
+from config import BASE_DIR, CONFIGS, LOOPBACK_HOSTS, instance_secret_key, is_public_secret
 
 
 class LanToaFlask(Flask):
@@ -43,6 +43,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     config_class = CONFIGS[config_name]
     app.config.from_object(config_class)
     app.config.update(overrides)
+    app.config["CONFIG_NAME"] = config_name
+    if not app.config.get("SECRET_KEY") and not app.testing:
+        app.config["SECRET_KEY"] = instance_secret_key(app.config["SECRET_KEY_FILE"])
+    _refuse_public_key_on_network(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A pre-ping guards against a server that dropped idle connections; a SQLite file has none to drop, and
         # the ping would be one more statement on every request (the check-in hot path runs only two).
@@ -60,7 +64,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_bad_text)
+    app.after_request(mark_refused_form)
     _register_blueprints(app)
 
     from app import assets, errors, formatting, navigation, security
@@ -75,6 +80,20 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     cli.register(app)
     return app
+
+
+def _refuse_public_key_on_network(app: Flask) -> None:
+    """`flask run --host 0.0.0.0` (or any non-loopback address) with a published key does not start: anyone on
+    the Wi-Fi could sign an admin's session cookie or forge QR tokens and tickets with it (issue 22)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.command.name != "run":
+        return
+    host = str(ctx.params.get("host") or "127.0.0.1")
+    if host not in LOOPBACK_HOSTS and not host.startswith("127.") and is_public_secret(app.config.get("SECRET_KEY")):
+        raise RuntimeError(f"Refusing to serve on {host} with a development SECRET_KEY: unset SECRET_KEY to have a "
+                           "private one generated in instance/secret_key, or set a private value.")
 
 
 def _select_locale() -> str:

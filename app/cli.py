@@ -24,10 +24,17 @@ def register(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
-        """The seed, plus demo users and a demo season; prints the demo logins."""
+        """The seed, plus demo users and a demo season; prints the demo logins (refused in production)."""
         from app.activities.demo import seed_demo_season
         from app.seeding import DEMO_PASSWORD, seed, seed_demo_users
         from app.voice.demo import seed_voice_demo
+
+        if current_app.config.get("CONFIG_NAME") == "production":
+            raise click.ClickException(
+                "seed-demo creates demo users whose password is published: refused with FLASK_CONFIG=production. "
+                "For a real installation run `flask --app wsgi seed` and `create-user` (make db-real).")
+        click.echo("CẢNH BÁO: tạo tài khoản demo với mật khẩu công khai — chỉ dùng để thử, không dùng cho máy chủ "
+                   "thật (WARNING: demo users with a published password; never on a real server).", err=True)
 
         city_key = current_app.config["CITY"]
         result = seed(city_key)
@@ -58,10 +65,13 @@ def register(app: Flask) -> None:
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_user_command(username, role, commune_code, agency_code, full_name, password):
         """Create a user; asks for the password unless --password is given (an agency user: --agency CODE)."""
-        from app.admin.services import agency_by_code, commune_by_code, create_user
+        from app.admin.services import agency_by_code, commune_by_code, create_user, username_problem
         from app.auth.services import password_problem
         from app.models import User
 
+        username = username.strip().lower()
+        if username_problem(username):
+            raise click.UsageError(username_problem(username))
         if role == "commune" and not commune_by_code(commune_code):
             raise click.UsageError("A commune user needs --commune with an existing commune code.")
         if role != "commune" and commune_code:
@@ -72,7 +82,7 @@ def register(app: Flask) -> None:
             raise click.UsageError("Only an agency user has --agency.")
         if db.session.scalar(select(User).where(User.username == username.lower())):
             raise click.UsageError(f"User {username!r} already exists.")
-        problem = password_problem(password)
+        problem = password_problem(password, username)
         if problem:
             raise click.UsageError(problem)
         user = create_user(username, role, password, commune_code, full_name, agency_code=agency_code)
@@ -81,18 +91,82 @@ def register(app: Flask) -> None:
 
     @app.cli.command("create-token")
     @click.argument("username")
-    def create_token_command(username):
-        """Print a new API token for that user, alone on the last line."""
+    @click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3660), help="Hiệu lực (ngày).")
+    def create_token_command(username, days):
+        """Print a new API token for that user (valid --days, a year by default), alone on the last line."""
+        from datetime import timedelta
+
         from app.auth.services import issue_token
+        from app.formatting import fmt_date
         from app.models import User
+        from app.models.types import utcnow
 
         user = db.session.scalar(select(User).where(User.username == username.lower()))
         if user is None:
             raise click.UsageError(f"No user {username!r}.")
-        raw = issue_token(user)
+        now = utcnow()
+        raw = issue_token(user, now, timedelta(days=days))
         db.session.commit()
-        click.echo(f"API token for {user.username} (shown once):")
+        click.echo(f"API token for {user.username} (shown once), hết hạn / expires {fmt_date(now + timedelta(days=days))}:")
         click.echo(raw)
+
+    @app.cli.command("unlock-login")
+    @click.argument("username")
+    def unlock_login_command(username):
+        """Empty USERNAME's failed-login counter and print a one-time unlock code (24 h) to give its owner."""
+        from app.auth.throttle import issue_unlock_code
+        from app.models import User
+        from app.models.audit import record
+        from app.models.types import utcnow
+
+        user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise click.UsageError(f"No user {username!r}.")
+        code = issue_unlock_code(user.username, utcnow())
+        record(None, "unlock_login", "user", user.id)
+        db.session.commit()
+        click.echo(f"Unlock code for {user.username} (one use, 24 h, with their password):")
+        click.echo(code)
+
+    @app.cli.group("tokens")
+    def tokens_group():
+        """List and revoke API tokens."""
+
+    @tokens_group.command("list")
+    @click.argument("username", required=False)
+    def tokens_list_command(username):
+        """Every API token (or USERNAME's): id, prefix, user, created, last used, expiry, state."""
+        from app.formatting import fmt_date, fmt_datetime
+        from app.models import ApiToken, User
+        from app.models.types import utcnow
+
+        stmt = select(ApiToken, User.username).join(User, ApiToken.user_id == User.id).order_by(ApiToken.id)
+        if username:
+            stmt = stmt.where(User.username == username.lower())
+        now = utcnow()
+        for token, owner in db.session.execute(stmt):
+            state = ("revoked" if token.revoked else
+                     "expired" if token.expires_at and token.expires_at <= now else "active")
+            click.echo(f"{token.id:>5}  {token.prefix}…  {owner:<20} {fmt_datetime(token.created_at)}  "
+                       f"{fmt_datetime(token.last_used_at) if token.last_used_at else '—':<16}  "
+                       f"{fmt_date(token.expires_at) if token.expires_at else 'never':<10}  {state}")
+
+    @tokens_group.command("revoke")
+    @click.argument("token_id", type=int)
+    def tokens_revoke_command(token_id):
+        """Revoke the API token with this id (see `tokens list`): refused from the next request on."""
+        from app.auth.services import revoke_token
+        from app.models import ApiToken
+        from app.models.audit import record
+        from app.models.types import utcnow
+
+        token = db.session.get(ApiToken, token_id)
+        if token is None:
+            raise click.UsageError(f"No token {token_id}.")
+        revoke_token(token, utcnow())
+        record(None, "token_revoke", "api_token", token.id)
+        db.session.commit()
+        click.echo(f"Revoked token {token.id} ({token.prefix}…) of {token.user.username}.")
 
     from app.scheduler.cli import register as register_scheduler
     from app.tasks.cli import register as register_tasks

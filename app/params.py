@@ -51,7 +51,7 @@ def as_of(raw: str | None, today: date) -> date:
 def page(raw: str | None) -> int:
     """`?page=` of a page: 1–MAX_PAGE, junk → 1, huge → MAX_PAGE, so the OFFSET stays in range."""
     text = (raw or "").strip()
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():  # "²".isdigit() is True, int("²") raises
         return 1
     return min(max(int(text[:12]) if len(text) <= 12 else MAX_PAGE, 1), MAX_PAGE)
 
@@ -60,9 +60,9 @@ def exact_page(raw: str | None, per_page_raw: str | None, default_per_page: int 
     """`?page=&per_page=` of the API, where a bad value is an error rather than a default."""
     page_text, per_text = raw or "1", per_page_raw or str(default_per_page)
     fields = {}
-    if not page_text.isdigit() or len(page_text) > 6 or not 1 <= int(page_text) <= MAX_PAGE:
+    if not page_text.isascii() or not page_text.isdigit() or len(page_text) > 6 or not 1 <= int(page_text) <= MAX_PAGE:
         fields["page"] = f"Số trang phải là số nguyên từ 1 đến {fmt_int(MAX_PAGE)}."
-    if not per_text.isdigit() or len(per_text) > 3 or not 1 <= int(per_text) <= MAX_PER_PAGE:
+    if not per_text.isascii() or not per_text.isdigit() or len(per_text) > 3 or not 1 <= int(per_text) <= MAX_PER_PAGE:
         fields["per_page"] = f"per_page phải trong khoảng 1–{MAX_PER_PAGE}."
     if fields:
         raise ParamError(fields, "Tham số phân trang không hợp lệ.")

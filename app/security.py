@@ -67,6 +67,15 @@ def content_security_policy(nonce: str) -> str:
     ))
 
 
+def _shared_cache_allowed(headers) -> bool | None:
+    """None when no Cache-Control was set; True when a view chose caching on purpose (public or max-age);
+    False for what `send_file` sets by itself (no-cache: stored, revalidated) — replaced by no-store."""
+    value = headers.get("Cache-Control", "")
+    if not value:
+        return None
+    return "max-age" in value or "public" in value or "immutable" in value
+
+
 def register(app: Flask) -> None:
     """Add the headers to every response; the lean cookie session."""
     app.session_interface = LeanSessionInterface()
@@ -85,6 +94,11 @@ def register(app: Flask) -> None:
         # catches an exception per header: measurable on the check-in path, which answers hundreds per second).
         present = {key.lower() for key in headers.keys()}
         missing = [(key, value) for lower, key, value in fixed if lower not in present]
+        if "cache-control" not in present or _shared_cache_allowed(headers) is False:
+            # Pages, JSON and exports carry personal data (names, phones, check-ins): never kept by a browser,
+            # a shared office computer's back button or a proxy (issue 22). Static files keep their caching.
+            if request.endpoint != "static":
+                headers["Cache-Control"] = "no-store"
         if "content-security-policy" not in present:
             # JSON loads nothing and is framed by nobody: the strictest policy, no nonce to make (OWASP REST).
             policy = JSON_POLICY if response.mimetype == "application/json" else content_security_policy(csp_nonce())

@@ -32,7 +32,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 4, threads: int = 1, ready_path: str = "/login",
-             timeout: float = 30.0, host: str = "127.0.0.1", port: int | None = None):
+             timeout: float = 120.0, host: str = "127.0.0.1", port: int | None = None):
     """Serve `app_spec` (e.g. "wsgi:app") with gunicorn on `host`; yield the port; stop it on exit."""
     port = port or free_port(host)  # a fixed port when the caller was given a range to use
     cmd = [GUNICORN, "-w", str(workers), "--threads", str(threads), "-b", f"{host}:{port}",

@@ -11,6 +11,7 @@ from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.forms import DATETIME_INPUT, BaseForm, choices
+from app.idempotency import OnceForm
 from app.models import Agency, Audience, Campaign, CampaignMessage, City, Commune, Message
 
 AGENCY_PREFIX = "cq:"  # an agency in the owner list ("cq:SYT"); commune codes are digits
@@ -23,7 +24,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ActivityForm(BaseForm):
+class ActivityForm(OnceForm):
     """Create or edit an activity; result inputs are named `r-<kind>-<key>` and read by the view."""
 
     commune_code = SelectField("Đơn vị", choices=[], validate_choice=False)
@@ -105,7 +106,7 @@ class CancelForm(BaseForm):
     cancel_reason = TextAreaField("Lý do hủy", render_kw={"rows": 2, "maxlength": 500})
 
 
-class CopyForm(BaseForm):
+class CopyForm(OnceForm):
     """Copy an activity to new dates."""
 
     start = StringField("Bắt đầu", render_kw=DATETIME_INPUT)

@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.activities import bp, services
+from app.activities import bp, photos, services
 from app.activities.forms import ConfirmForm
 from app.auth.access import get_scoped_or_404, get_writable_or_404, role_required
 from app.domain.roles import RECORDER_ROLES
@@ -20,7 +20,7 @@ from app.models import Activity, Photo
 @bp.route("/activities/<int:activity_id>/photos", methods=["POST"])
 @role_required(*RECORDER_ROLES)
 def upload_photos(activity_id: int):
-    """Add photos (JPEG/PNG/WebP checked by content, ≤ 5 MB each, ≤ 10 per activity)."""
+    """Add photos (JPEG/PNG/WebP checked by content, ≤ 5 MB and ≤ 40 Mpx each, ≤ 10 per activity): all or none."""
     activity = get_writable_or_404(Activity, activity_id, current_user)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -29,19 +29,28 @@ def upload_photos(activity_id: int):
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     if not files:
         flash("Vui lòng chọn ít nhất một ảnh.", "warning")
-    added = 0
-    for upload in files:
+    cfg = current_app.config
+    errors, prepared = [], []
+    if (request.content_length or 0) > cfg["UPLOAD_MAX_REQUEST_BYTES"]:
+        errors.append(f"Tổng dung lượng ảnh gửi một lần tối đa {cfg['UPLOAD_MAX_REQUEST_BYTES'] // (1024 * 1024)} MB.")
+    else:
+        for upload in files:
+            try:
+                prepared.append(photos.prepare_photo(upload, cfg["UPLOAD_MAX_BYTES"], cfg["UPLOAD_MAX_PIXELS"],
+                                                     cfg["UPLOAD_MAX_SIDE"]))
+            except services.ActivityError as exc:
+                errors.extend(exc.errors.values())
+    if not errors and prepared:
         try:
-            services.add_photo(activity, upload, current_user, current_app.config["UPLOAD_DIR"],
-                               current_app.config["UPLOAD_MAX_BYTES"], current_app.config["UPLOAD_MAX_FILES"])
+            photos.add_photos(activity, prepared, current_user, cfg["UPLOAD_DIR"], cfg["UPLOAD_MAX_FILES"])
         except services.ActivityError as exc:
-            for message in exc.errors.values():
-                flash(message, "danger")
+            db.session.rollback()
+            errors.extend(exc.errors.values())
         else:
             db.session.commit()
-            added += 1
-    if added:
-        flash(f"Đã thêm {added} ảnh.", "success")
+            flash(f"Đã thêm {len(prepared)} ảnh.", "success")
+    if errors:  # one request's photos are stored all or none (issue 22)
+        flash("Chưa lưu ảnh nào của lần gửi này: " + " ".join(errors), "danger")
     return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))
 
 

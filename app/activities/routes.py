@@ -27,6 +27,7 @@ from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
 from app.domain.roles import RECORDER_ROLES
 from app.extensions import db
 from app.formatting import local, today_local
+from app.idempotency import submit_once
 from app.models import Activity, Agency, Audience, Commune, Message
 from app.models.audit import AuditLog, record
 from app.models.types import utcnow
@@ -155,15 +156,20 @@ def new_activity():
         return _form_page(form, None, {}, {}, 200)
     result_errors = {}
     if form.validate_on_submit():
-        try:
+        def create() -> str:
             activity = services.create_activity(form.to_input(request.form), current_user, utcnow())
+            return url_for("activities.show_activity", activity_id=activity.id)
+
+        try:  # a double click or a second tab with the same form stores one activity (issue 22, issue 15)
+            url, replayed = submit_once(form.form_token.data, "activities.new_activity", current_user.id, utcnow(),
+                                        create)
         except services.ActivityError as exc:
             db.session.rollback()
             result_errors = _apply_errors(form, exc.errors)
         else:
-            db.session.commit()
-            flash("Đã ghi nhận hoạt động.", "success")
-            return redirect(url_for("activities.show_activity", activity_id=activity.id))
+            flash("Biểu mẫu này đã được gửi trước đó: đây là hoạt động đã ghi nhận." if replayed
+                  else "Đã ghi nhận hoạt động.", "info" if replayed else "success")
+            return redirect(url)
     return _form_page(form, None, request.form, result_errors, 422)
 
 
@@ -319,8 +325,12 @@ def copy_activity(activity_id: int):
         form.end.data = local(activity.end_at).strftime("%d/%m/%Y %H:%M")
         return render_template("activities/copy.html", activity=activity, form=form, **_lookups())
     if form.validate_on_submit():
-        try:
+        def create() -> str:
             copy = services.copy_activity(activity, form.start.data, form.end.data, current_user, utcnow())
+            return url_for("activities.show_activity", activity_id=copy.id)
+
+        try:  # the same copy form sent twice makes one copy
+            url, _ = submit_once(form.form_token.data, "activities.copy_activity", current_user.id, utcnow(), create)
         except services.ActivityError as exc:
             db.session.rollback()
             for key, message in exc.errors.items():
@@ -329,9 +339,8 @@ def copy_activity(activity_id: int):
                 else:
                     flash(message, "danger")
         else:
-            db.session.commit()
             flash("Đã sao chép thành hoạt động mới (kế hoạch).", "success")
-            return redirect(url_for("activities.show_activity", activity_id=copy.id))
+            return redirect(url)
     activity = db.session.get(Activity, activity_id)
     return render_template("activities/copy.html", activity=activity, form=form, **_lookups()), 422
 

@@ -1,11 +1,10 @@
 """User administration form: every rule has its Vietnamese message beside the field."""
 
-import re
-
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.admin.services import username_problem
 from app.auth.forms import strong_password
 from app.collation import vi_sorted
 from app.extensions import db
@@ -18,7 +17,6 @@ ROLE_LABELS = {
     "commune": "Cán bộ cơ sở (xã, phường, đặc khu)",
     "viewer": "Đơn vị phối hợp (chỉ xem)",
 }
-USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
 class UserForm(BaseForm):
@@ -52,8 +50,9 @@ class UserForm(BaseForm):
     def validate_username(self, field):
         """Lower-case letters, digits, dot, dash, underscore; unique."""
         field.data = (field.data or "").strip().lower()
-        if not USERNAME_RE.match(field.data):
-            raise ValidationError("Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang.")
+        problem = username_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
         existing = db.session.scalar(select(User).where(User.username == field.data))
         if existing is not None and (self.editing is None or existing.id != self.editing.id):
             raise ValidationError("Tên đăng nhập này đã được dùng.")

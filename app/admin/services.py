@@ -1,10 +1,20 @@
 """User administration services: flush, the caller commits."""
 
+import re
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Agency, Commune, User
 from app.models.audit import record
+
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+USERNAME_RULE = "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang."
+
+
+def username_problem(username: str) -> str | None:
+    """Why a (trimmed, lower-cased) username is not allowed, or None: the admin form and `create-user` alike."""
+    return None if USERNAME_RE.fullmatch(username) else USERNAME_RULE  # fullmatch: `$` lets a final newline in
 
 
 def commune_by_code(code: str | None) -> Commune | None:
@@ -45,6 +55,8 @@ def save_user(user: User | None, data: dict, actor_id: int | None) -> User:
     if user.agency_id != (agency.id if agency else None) or creating:
         changes["agency"] = agency.code if agency else None
     user.agency = agency
+    if not creating and changes.get("active") is False:
+        user.end_sessions()
     if data.get("password"):
         user.set_password(data["password"])
         changes["password"] = "***"

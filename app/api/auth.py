@@ -1,13 +1,47 @@
 """Bearer-token authentication and role checks for the API."""
 
+from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import g, request
+from sqlalchemy import bindparam, or_, select, update
 
 from app.api import bp
-from app.auth.services import principal_of, token_values, user_of
+from app.auth.services import principal_of, user_of
 from app.errors import json_error
+from app.extensions import db
+from app.models import ApiToken, User
 from app.models.types import utcnow
+from app.models.users import hash_token
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+_USER_COLUMNS = tuple(column.key for column in User.__table__.columns)
+
+
+# The active user's columns behind a token hash that is neither revoked nor expired, and the token's use.
+_LOOKUP = (select(*User.__table__.columns, ApiToken.id, ApiToken.last_used_at)
+           .join(ApiToken, ApiToken.user_id == User.id)
+           .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
+                  User.active.is_(True), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now"))))
+_TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(last_used_at=bindparam("used_at"))
+
+
+def token_values(raw: str, now: datetime) -> dict | None:
+    """The column values of the active user behind a valid bearer token, or None.
+
+    Asked of the database on every call, with no per-process cache, so that a revocation, an expiry or a
+    deactivation made by any process counts from the next request on (issue 22): one indexed SELECT.
+    """
+    row = db.session.execute(_LOOKUP, {"token_hash": hash_token(raw), "now": now}).first()
+    if row is None:
+        return None
+    *columns, token_id, last_used_at = row
+    # Record use at most once a minute: a write per API call would serialise busy endpoints (check-ins).
+    if last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL:
+        db.session.execute(_TOUCH, {"token_id": token_id, "used_at": now})
+        db.session.commit()
+    return dict(zip(_USER_COLUMNS, columns, strict=True))
+
 
 PUBLIC_ENDPOINTS = {"api.openapi", "api.create_rating"}  # a rating carries its own signed token (SPEC §12)
 
@@ -24,9 +58,9 @@ def authenticate_request():
     raw = raw.strip()
     if scheme.lower() != "bearer" or not raw:
         return json_error(401, "Thiếu mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
-    values = token_values(raw, utcnow(), current_app.config.get("API_TOKEN_CACHE_SECONDS", 0))
+    values = token_values(raw, utcnow())
     if values is None:
-        return json_error(401, "Mã truy cập không hợp lệ, đã bị thu hồi hoặc tài khoản đã bị khóa.")
+        return json_error(401, "Mã truy cập không hợp lệ, đã hết hạn, đã bị thu hồi hoặc tài khoản đã bị khóa.")
     state.api_values, state.api_principal = values, principal_of(values)
     return None
 

@@ -154,7 +154,7 @@ def satisfaction():
     for name, low, high in (("activity", 1, 2**31 - 1), ("year", 2000, 2100)):
         raw = args.get(name, "")
         if raw:
-            if not raw.isdigit() or len(raw) > 10 or not low <= int(raw) <= high:
+            if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not low <= int(raw) <= high:
                 fields[name] = f"{name} phải là số nguyên từ {low} đến {high}."
             else:
                 filters[f"{name}_id" if name == "activity" else name] = int(raw)

@@ -15,12 +15,19 @@ class LoginForm(BaseForm):
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."), Length(max=200, message="Mật khẩu quá dài.")],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField("Ghi nhớ đăng nhập")
+    unlock_code = StringField("Mã mở khóa (do quản trị viên cấp)", validators=[Length(max=20, message="Mã quá dài.")],
+                              render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     submit = SubmitField("Đăng nhập")
 
 
 def strong_password(form, field):
-    """The password policy (at least 8 characters, letters and digits)."""
-    problem = password_problem(field.data or "")
+    """The password policy (8+ characters, letters and digits, not the username, not a common password).
+
+    The username is the form's `policy_username` (set by the view for a known user) or its `username` field."""
+    username = getattr(form, "policy_username", None)
+    if username is None and "username" in form._fields:
+        username = form.username.data
+    problem = password_problem(field.data or "", username)
     if problem:
         raise ValidationError(problem)
 
@@ -43,3 +50,7 @@ class ProfileForm(BaseForm):
     position = StringField("Chức vụ", validators=[Length(max=120, message="Tối đa 120 ký tự.")],
                            render_kw={"maxlength": 120})
     save_profile = SubmitField("Lưu")
+
+
+class ActionForm(BaseForm):
+    """A button that only carries the CSRF token (revoke a token)."""

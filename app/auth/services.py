@@ -1,22 +1,32 @@
 """Login throttling, password policy and API tokens — plain functions with explicit arguments."""
 
-import threading
-import time
-from collections import OrderedDict
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import select
+from sqlalchemy.orm import make_transient_to_detached
+from werkzeug.security import check_password_hash
 
+from app.auth import throttle
 from app.extensions import db
 from app.models import ApiToken, LoginAttempt, User
 from app.models.users import hash_token
 
-TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+COMMON_PASSWORDS_COUNT = 1000
+# Published in this repository (the demo logins): as guessable as any list's first entries.
+PUBLISHED_PASSWORDS = frozenset({"lantoa2026"})
 
 
-def password_problem(password: str) -> str | None:
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 1,000 most common passwords (zxcvbn's ranked list of leaked passwords), lower-cased."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_COUNT]) | PUBLISHED_PASSWORDS
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
     """Why a password is too weak, in Vietnamese, or None when it is acceptable."""
     if len(password) < 8:
         return "Mật khẩu phải có ít nhất 8 ký tự."
@@ -24,106 +34,82 @@ def password_problem(password: str) -> str | None:
         return "Mật khẩu quá dài (tối đa 200 ký tự)."
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         return "Mật khẩu phải có cả chữ và số."
+    lowered = password.lower()
+    if username and len(username.strip()) >= 3 and username.strip().lower() in lowered:
+        return "Mật khẩu không được chứa tên đăng nhập."
+    if lowered in common_passwords():
+        return "Mật khẩu này nằm trong danh sách mật khẩu phổ biến, dễ bị đoán; hãy chọn mật khẩu khác."
     return None
 
 
-def recent_failures(username: str, now: datetime, window: timedelta) -> int:
-    """Failed attempts for `username` since its last success within `window`."""
-    since = now - window
-    last_ok = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.ok.is_(True), LoginAttempt.at >= since
-        )
-    )
-    if last_ok is not None:
-        since = max(since, last_ok)
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.username == username, LoginAttempt.ok.is_(False), LoginAttempt.at > since
-        )
-    ) or 0
+def normal_username(username: str | None) -> str:
+    """The form of a username that logins compare and count."""
+    return (username or "").strip().lower()[:64]
 
 
-def authenticate(username: str, password: str, ip: str | None, now: datetime,
-                 max_failures: int, lock: timedelta) -> tuple[User | None, str | None]:
-    """Check a login; returns (user, None) or (None, reason) with reason `throttled` or `invalid`."""
-    username = (username or "").strip().lower()
-    if recent_failures(username, now, lock) >= max_failures:
-        return None, "throttled"
+def reserve_login(username: str, ip: str | None, now: datetime, lock: timedelta, max_failures: int,
+                  max_per_address: int, unlock_code: str | None = None) -> str | None:
+    """Count this attempt before the password is checked (app/auth/throttle.py); the reason to refuse it —
+    `throttled_address` or `throttled` — or None. The caller commits before `check_login`."""
+    if not throttle.reserve(throttle.address_key(ip), now, lock, max_per_address):
+        return "throttled_address"
+    if throttle.reserve(throttle.user_key(username), now, lock, max_failures):
+        return None
+    # The username is locked, perhaps by a stranger: its owner passes with the admin's one-time code.
+    return None if throttle.unlock_code_valid(username, unlock_code, now) else "throttled"
+
+
+def check_login(username: str, password: str, ip: str | None, now: datetime) -> User | None:
+    """The user when the password is right (a success resets the counters), else None; every attempt is logged.
+
+    An unknown username costs one password hash too, so that its answer takes as long as a known one's."""
     user = db.session.scalar(select(User).where(User.username == username))
-    ok = bool(user and user.active and user.check_password(password))
+    if user is None:
+        check_password_hash(throttle.dummy_hash(), password)
+    ok = bool(user is not None and user.check_password(password) and user.active)
     db.session.add(LoginAttempt(username=username, ip=ip, ok=ok, at=now))
     if not ok:
-        return None, "invalid"
+        return None
+    throttle.clear(throttle.user_key(username))
+    throttle.release(throttle.address_key(ip))
     user.last_login_at = now
-    return user, None
+    return user
 
 
-def issue_token(user: User) -> str:
-    """Create an API token for `user`; returns the raw token (only its hash is kept)."""
+TOKEN_LIFETIME = timedelta(days=365)
+
+
+def issue_token(user: User, now: datetime | None = None, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """Create an API token for `user`, valid for `lifetime` (a year); returns the raw token (only its hash is kept)."""
+    from app.models.types import utcnow
+
+    now = now or utcnow()
     raw = ApiToken.new_raw()
-    db.session.add(ApiToken(user=user, token_hash=hash_token(raw), prefix=raw[:8]))
+    db.session.add(ApiToken(user=user, token_hash=hash_token(raw), prefix=raw[:8], created_at=now,
+                            expires_at=now + lifetime))
     return raw
 
 
-class TokenCache:
-    """Per-process cache of bearer-token lookups: token hash → the user's column values, for `ttl` seconds.
-
-    Bound on revocation: a token revoked, a user deactivated or a role changed by another process is honoured
-    by this one within `ttl` seconds (5 s by default, `API_TOKEN_CACHE_SECONDS`; 0 disables the cache).
-    Changes flushed through the ORM in this process empty the cache at once (see `_forget_on_flush`).
-    Only successful lookups are cached, so a new token works immediately.
-    """
-
-    def __init__(self, size: int = 1024):
-        self.size = size
-        self._data: OrderedDict[str, tuple[float, dict]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> dict | None:
-        """The cached user values, or None when absent or older than their TTL."""
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is None:
-                return None
-            if hit[0] <= time.monotonic():
-                del self._data[key]
-                return None
-            self._data.move_to_end(key)
-            return hit[1]
-
-    def put(self, key: str, values: dict, ttl: float) -> None:
-        """Remember `values` for `ttl` seconds; the least recently used entry goes when full."""
-        with self._lock:
-            self._data[key] = (time.monotonic() + ttl, values)
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget every cached token (called when users or tokens change)."""
-        with self._lock:
-            self._data.clear()
+def visible_tokens(user: User):
+    """The API tokens `user` may list and revoke: an admin's are everyone's, anyone else's their own."""
+    stmt = select(ApiToken).join(User, ApiToken.user_id == User.id).order_by(User.username, ApiToken.created_at)
+    if user.role != "admin":
+        stmt = stmt.where(ApiToken.user_id == user.id)
+    return stmt
 
 
-token_cache = TokenCache()
-_USER_COLUMNS = tuple(attr.key for attr in User.__mapper__.column_attrs)
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_on_flush(session, flush_context):
-    """A user or token changed in this process (deactivated, role, revoked): drop the cached lookups now."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, (User, ApiToken)):
-            token_cache.clear()
-            return
+def revoke_token(token: ApiToken, now: datetime) -> None:
+    """Revoke a token: refused from the next request on, in every process (no per-process cache)."""
+    if not token.revoked:
+        token.revoked, token.revoked_at = True, now
+    db.session.flush()
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
     """Who calls the API, as scoping and role checks read it (`scope`, `can_edit_commune`): no ORM object.
 
-    Built from the token lookup, cached or not, so a hot endpoint (check-ins) needs no session work for it.
+    Built from the token lookup, so a hot endpoint (check-ins) needs no session work for it.
     """
 
     id: int
@@ -132,31 +118,6 @@ class Principal:
     username: str
     is_authenticated: bool = True
     agency_id: int | None = None
-
-
-def token_values(raw: str, now: datetime, ttl: float = 0) -> dict | None:
-    """The column values of the active user behind a bearer token, or None; cached for `ttl` seconds (TokenCache)."""
-    key = hash_token(raw)
-    if ttl > 0:
-        values = token_cache.get(key)
-        if values is not None:
-            return values
-    # One indexed lookup: token and user together, no lazy load.
-    row = db.session.execute(
-        select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == key, ApiToken.revoked.is_(False), User.active.is_(True))
-    ).first()
-    if row is None:
-        return None
-    user, token_id, last_used_at = row
-    values = {k: getattr(user, k) for k in _USER_COLUMNS}
-    if ttl > 0:
-        token_cache.put(key, values, ttl)
-    # Record use at most once a minute: a write per API call would serialise busy endpoints (check-ins).
-    if last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL:
-        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        db.session.commit()
-    return values
 
 
 def principal_of(values: dict) -> Principal:

@@ -13,7 +13,7 @@ from app.campaigns.forms import (
     MessagesForm,
     NewCampaignForm,
     NewDutyForm,
-    RequirementForm,
+    NewRequirementForm,
 )
 from app.campaigns.lookup import campaign_or_404 as _campaign_or_404
 from app.campaigns.routine import CampaignError, copy_campaign, create_from_template, publish_campaign
@@ -22,6 +22,7 @@ from app.domain.roles import ADMIN_ROLES
 from app.extensions import db
 from app.formatting import fmt_date, today_local
 from app.forms import choices
+from app.idempotency import ALREADY_SENT, submit_once
 from app.models import Campaign, CityRequirement, Duty, Message
 from app.models.types import utcnow
 
@@ -118,10 +119,15 @@ def new_duty(slug: str):
         data = {k: form[k].data for k in ("text", "evidence", "min_count", "window_start", "window_end")}
         data.update(kinds=sorted(form.kinds.data or []) if data["evidence"] == "activity" else [],
                     hint=form.hint.data or "")
-        duty = editing.add_duty(campaign, data, current_user.id, today_local())
-        db.session.commit()
-        flash(f"Đã thêm nhiệm vụ {duty.no}.", "success")
-        return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
+        added = []
+
+        def create() -> str:
+            added.append(editing.add_duty(campaign, data, current_user.id, today_local()))
+            return url_for("campaigns.edit_campaign", slug=campaign.slug)
+
+        url, replayed = submit_once(form.form_token.data, "campaigns.new_duty", current_user.id, utcnow(), create)
+        flash(ALREADY_SENT if replayed else f"Đã thêm nhiệm vụ {added[0].no}.", "info" if replayed else "success")
+        return redirect(url)
     status = 200 if request.method == "GET" else 422
     return render_template("campaigns/duty_form.html", campaign=campaign, duty=None, form=form), status
 
@@ -131,14 +137,19 @@ def new_duty(slug: str):
 def new_requirement(slug: str):
     """Add a city-level requirement: label, kinds, minimum count city-wide, window."""
     campaign = _campaign_or_404(slug)
-    form = RequirementForm(min_count=1)
+    form = NewRequirementForm(min_count=1)
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("label", "min_count", "window_start", "window_end")}
         data["kinds"] = sorted(form.kinds.data or [])
-        editing.add_requirement(campaign, data, current_user.id, today_local())
-        db.session.commit()
-        flash("Đã thêm yêu cầu cấp thành phố.", "success")
-        return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
+
+        def create() -> str:
+            editing.add_requirement(campaign, data, current_user.id, today_local())
+            return url_for("campaigns.edit_campaign", slug=campaign.slug)
+
+        url, replayed = submit_once(form.form_token.data, "campaigns.new_requirement", current_user.id, utcnow(),
+                                    create)
+        flash(ALREADY_SENT if replayed else "Đã thêm yêu cầu cấp thành phố.", "info" if replayed else "success")
+        return redirect(url)
     status = 200 if request.method == "GET" else 422
     return render_template("campaigns/requirement_form.html", campaign=campaign, requirement=None,
                            form=form), status

@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.domain.kinds import KINDS
 from app.formatting import today_local
 from app.forms import BaseForm, DayField, choices
+from app.idempotency import OnceForm
 
 KIND_CHOICES = [(code, kind.label) for code, kind in KINDS.items()]
 
@@ -114,8 +115,9 @@ class ActionForm(BaseForm):
     """A button that changes something (publish, retire, remove, move): only the CSRF token."""
 
 
-class NewDutyForm(DutyForm):
-    """A new duty: what satisfies it (held activities of some kinds, or the commune's submitted report) and the rest."""
+class NewDutyForm(DutyForm, OnceForm):
+    """A new duty: what satisfies it (held activities of some kinds, or the commune's submitted report) and the rest;
+    sent twice, one duty (issue 22 item 7)."""
 
     evidence = SelectField("Minh chứng", choices=choices([("activity", "Hoạt động đã tổ chức"),
                                                            ("report", "Báo cáo của đơn vị đã nộp")]))
@@ -124,6 +126,10 @@ class NewDutyForm(DutyForm):
         """As for an existing duty, with the evidence chosen on the form."""
         self.evidence_kind = self.evidence.data or "activity"
         super().validate_kinds(field)
+
+
+class NewRequirementForm(RequirementForm, OnceForm):
+    """A new city-level requirement; sent twice, one requirement (issue 22 item 7)."""
 
 
 class NewCampaignForm(BaseForm):

@@ -4,7 +4,7 @@ The API, in the order a user goes through it:
 - `save_upload(activity_id, file, upload_dir)` keeps the uploaded file under a random id (`ImportRefused` if it
   is not a readable .csv/.xlsx);
 - `upload_path(activity_id, upload_id, upload_dir)` finds it again (None: unknown id, or another activity's);
-- `read_table(path)` gives its rows as text; `mapping_from(args, header)` the column chosen for each field
+- `read_table(path)` gives its rows as text and how many the file had; `mapping_from(args, header)` the column chosen for each field
   (guessed from the header's names unless the preview page says otherwise);
 - `preview(activity, rows, mapping, now)` validates every row and writes nothing;
 - `confirm(activity, rows, mapping, actor, now, upload_id)` writes the valid rows (source `import`) in
@@ -18,8 +18,6 @@ door waits for one batch at most, never for the whole file.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import secrets
@@ -31,6 +29,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.checkin import services as svc
+from app.checkin.import_reading import Table, UnreadableFile, read_upload
 from app.checkin.tokens import short_code
 from app.extensions import db
 from app.models import CheckIn, Commune
@@ -116,6 +115,9 @@ def save_upload(activity_id: int, upload, upload_dir: str) -> str:
     upload.save(path)
     try:
         read_table(path)
+    except UnreadableFile as exc:  # issue 22: says why (a bomb, an encoding) and what to save as
+        os.remove(path)
+        raise ImportRefused(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 — any unreadable file is the user's input, not our bug
         os.remove(path)
         raise ImportRefused("Không đọc được tệp này.") from exc
@@ -141,25 +143,11 @@ def discard(path: str) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def read_table(path: str) -> list[list[str]]:
-    """Rows of a CSV (UTF-8, comma or semicolon) or the first sheet of an XLSX, as text; blank rows dropped."""
-    if path.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        rows = [["" if v is None else str(v).strip() for v in row]
-                for row in wb.active.iter_rows(values_only=True, max_row=IMPORT_MAX_ROWS + 1)]
-        wb.close()
-    else:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            text = fh.read()
-        dialect = csv.excel
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            pass
-        rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), dialect)][: IMPORT_MAX_ROWS + 1]
-    return [r for r in rows if any(r)]
+def read_table(path: str) -> Table:
+    """Header and rows of a kept CSV/XLSX as text, and how many rows the file had (app/checkin/import_reading.py:
+    zip entries checked before openpyxl, the declared dimension ignored, encodings detected, never a silent cut)."""
+    with open(path, "rb") as fh:
+        return read_upload(fh.read(), os.path.splitext(path)[1].lower())
 
 
 def guess_mapping(header: list[str]) -> dict[str, int | None]:
@@ -175,7 +163,7 @@ def mapping_from(args, header: list[str]) -> dict[str, int | None]:
     for name in FIELDS:
         raw = args.get(f"map_{name}")
         if raw is not None:
-            mapping[name] = int(raw) if raw.isdigit() and int(raw) < len(header) else None
+            mapping[name] = int(raw) if raw.isascii() and raw.isdigit() and int(raw) < len(header) else None
     return mapping
 
 

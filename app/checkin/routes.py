@@ -329,13 +329,14 @@ def _kept_import(activity: Activity, upload_id: str) -> str:
 def import_preview(activity_id: int, upload_id: str):
     """Column mapping and a preview with per-row errors; nothing is written yet."""
     activity = _load(activity_id, edit=True)
-    rows = attendee_import.read_table(_kept_import(activity, upload_id))
+    kept = attendee_import.read_table(_kept_import(activity, upload_id))
+    rows = kept.rows
     header = rows[0] if rows else []
     mapping = attendee_import.mapping_from(request.args, header)
     result = attendee_import.preview(activity, rows, mapping, utcnow())
     return render_template("checkin/import_preview.html", activity=activity, upload_id=upload_id, header=header,
                            mapping=mapping, items=result.items, labels=attendee_import.FIELD_LABELS,
-                           action_form=ActionForm(), valid=result.valid)
+                           action_form=ActionForm(), valid=result.valid, kept=kept)
 
 
 def _committed(batches):
@@ -353,7 +354,7 @@ def import_confirm(activity_id: int, upload_id: str):
     path = _kept_import(activity, upload_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    rows = attendee_import.read_table(path)
+    rows = attendee_import.read_table(path).rows
     mapping = attendee_import.mapping_from(request.form, rows[0] if rows else [])
     result = attendee_import.total(_committed(attendee_import.confirm(activity, rows, mapping, current_user,
                                                                     utcnow(), upload_id)))

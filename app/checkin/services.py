@@ -61,9 +61,11 @@ REASON_MESSAGES = {
     "invalid_token": "Mã QR không hợp lệ hoặc đã bị sửa.",
     "consent_required": "Bạn cần đồng ý cho phép xử lý dữ liệu cá nhân để điểm danh.",
     "invalid_field": "Thông tin chưa hợp lệ, vui lòng kiểm tra lại.",
+    "activity_cancelled": "Hoạt động này đã bị hủy: không nhận điểm danh.",
 }
 REASON_STATUS = {"already_checked_in": 409, "outside_window": 422, "wrong_activity": 422, "revoked_token": 410,
-                 "invalid_token": 400, "consent_required": 422, "invalid_field": 422}
+                 "invalid_token": 400, "consent_required": 422, "invalid_field": 422,
+                 "activity_cancelled": 409}
 
 
 class CheckinRefused(Exception):
@@ -181,6 +183,8 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
     where the INSERT commits by itself.
     """
     nonce = _clean_nonce(nonce)
+    if activity.status == "cancelled":  # every path, as the public form (whose token then stops working)
+        raise CheckinRefused("activity_cancelled")
     if via_ticket is not None:
         person = {k: getattr(via_ticket, k) for k in PERSON_COLUMNS}
     else:

@@ -45,12 +45,17 @@ def _selection():
     return campaigns, slug, as_of, errors
 
 
+def _selection_args() -> dict:
+    """The campaign and day chosen, to carry to the other dashboard (never arbitrary `url_for` arguments)."""
+    return {k: v for k, v in request.args.items() if k in ("as_of", "campaign")}
+
+
 @bp.route("/dashboard")
 @login_required
 def city():
     """City dashboard (SPEC §4): KPIs, duties by status, city requirements, totals, timeline, trend, laggards."""
     if current_user.role == "commune":
-        return redirect(url_for("dashboard.commune", **request.args))
+        return redirect(url_for("dashboard.commune", **_selection_args()))
     if current_user.role not in CITY_READER_ROLES:
         abort(403)
     campaigns, slug, as_of, errors = _selection()
@@ -74,7 +79,7 @@ def city():
 def commune():
     """A commune's own dashboard: its duties with status, next deadline, its activities and results."""
     if current_user.role != "commune":
-        return redirect(url_for("dashboard.city", **request.args))
+        return redirect(url_for("dashboard.city", **_selection_args()))
     unit = current_user.commune
     if unit is None:
         abort(403)

@@ -1,5 +1,6 @@
 """Form base shared by every feature: WTForms' built-in messages in Vietnamese (WTForms ships no vi catalogue)."""
 
+from flask import flash, g
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice
 from wtforms.widgets import TextInput
@@ -60,6 +61,22 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return VI
+
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' validation, failed by any submitted field holding a control character or a broken encoding
+        (found at the door, `app.routing.refuse_bad_text`): its message goes next to the field, or is flashed
+        for the fields a view reads itself (results, mappings)."""
+        valid = super().validate(extra_validators)
+        bad = g.get("bad_text_fields") if self.is_submitted() else None
+        if not bad:
+            return valid
+        for name, message in bad.items():
+            field = self._fields.get(name) or self._fields.get(name.removeprefix(f"{self._prefix}"))
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                flash(f"{name}: {message}", "danger")
+        return False
 
 
 def choices(pairs) -> list[SelectChoice]:

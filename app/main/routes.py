@@ -14,6 +14,7 @@ from app.main import bp
 from app.main.home import commune_home
 from app.main.services import search_communes
 from app.models import COMMUNE_KINDS, Campaign, Commune, User
+from app.routing import safe_local_url
 
 KIND_LABELS = {"phuong": "Phường", "xa": "Xã", "dac_khu": "Đặc khu"}
 
@@ -70,7 +71,4 @@ def set_language(code: str):
     """Switch the interface language (Vietnamese or English) and come back."""
     if code in ("vi", "en"):
         session["lang"] = code
-    back = request.args.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("main.index")
-    return redirect(back)
+    return redirect(safe_local_url(request.args.get("next")) or url_for("main.index"))

@@ -5,11 +5,12 @@ from app.models.agencies import AGENCY_KINDS, Agency, Plan, Task, TaskSubmission
 from app.models.audit import AuditLog
 from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Duty, ReportSubmission
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
+from app.models.idempotency import FormSubmission
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.periodic import PeriodicReport, PeriodicReportVersion, ReportingPeriod
 from app.models.targets import CommuneActual, CommuneTarget, Target, TargetActual
-from app.models.users import ApiToken, LoginAttempt, User
+from app.models.users import ApiToken, LoginAttempt, LoginThrottle, User
 from app.models.voice import FollowUp, Question, Rating
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "SchedulerLock",
     "Commune",
     "LoginAttempt",
+    "LoginThrottle",
+    "FormSubmission",
     "Message",
     "Target",
     "TargetActual",

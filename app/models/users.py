@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,13 +45,25 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember-me cookie (`get_id`): bumped by logout, a password change or reset and a
+    # deactivation, so that every cookie issued before stops working at once, in every process (issue 22).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     commune: Mapped[Commune | None] = relationship()
     agency: Mapped["Agency | None"] = relationship()  # noqa: F821 — app.models.agencies
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of the password (werkzeug)."""
+        """Store a salted hash of the password (werkzeug); every existing session of the user ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far (they carry the old version)."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """Flask-Login's session and remember-me identity: `<id>.<session version>`."""
+        return f"{self.id}.{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""
@@ -91,6 +103,9 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Tokens made before expiry existed have none (they keep working until revoked); new ones get one (1 year).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
@@ -110,3 +125,19 @@ class LoginAttempt(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginThrottle(db.Model):
+    """Failed-login counter of one username (`user:<name>`) or one client address (`ip:<address>`).
+
+    An attempt reserves its place by one atomic UPDATE (or INSERT) *before* the password is checked, so parallel
+    wrong passwords can never be counted past the limit (issue 22). `unlock_code_hash`: the one-time code an
+    admin gives the owner of a locked username (the code lets them in despite the lock, the stranger cannot)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    unlock_code_hash: Mapped[str | None] = mapped_column(String(256))
+    unlock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from app.formatting import today_local
 from app.models import Activity, Campaign, Commune
 from app.reports import bp, services
 from app.reports.responses import frozen_response, pdf_response, upload_dir  # also imported from here by app/api
+from app.routing import ascii_int
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -112,7 +113,8 @@ def _period_args(args) -> tuple[dt.date, dt.date, int | None, str | None]:
         if raw and raw != str(commune_id):
             abort(404)  # another commune's figures look exactly like a missing page
     elif raw:
-        commune = db.session.get(Commune, int(raw)) if raw.isdigit() else None
+        commune_pk = ascii_int(raw)
+        commune = db.session.get(Commune, commune_pk) if commune_pk is not None else None
         if commune is None:
             return start, end, None, "Không tìm thấy đơn vị."
         commune_id = commune.id

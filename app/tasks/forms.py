@@ -3,11 +3,13 @@
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 
-from app.forms import DATE_INPUT, BaseForm
+from app.forms import DATE_INPUT
+from app.idempotency import OnceForm
 
 
-class SubmissionForm(BaseForm):
-    """Submit a product for one instance (file or link), or record one received on paper (admin/city)."""
+class SubmissionForm(OnceForm):
+    """Submit a product for one instance (file or link), or record one received on paper (admin/city); sent
+    twice (a double click, two tabs) it stores one product (issue 22 item 7)."""
 
     period = SelectField("Kỳ", choices=[], validate_choice=False)
     unit_code = SelectField("Đơn vị", choices=[], validate_choice=False)

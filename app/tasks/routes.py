@@ -16,7 +16,9 @@ from app.domain.roles import CITY_OFFICE_ROLES, CITY_READER_ROLES, ROLES, SUBMIT
 from app.extensions import db
 from app.formatting import today_local
 from app.forms import BaseForm
+from app.idempotency import ALREADY_SENT, submit_once
 from app.models import Agency, Commune, TaskSubmission
+from app.models.types import utcnow
 from app.schemas.tasks import TaskSubmissionIn, field_errors
 from app.status_icons import STATUS_ICONS
 from app.tabular import download
@@ -219,9 +221,13 @@ def _submit(t, form: SubmissionForm):
     upload = None
     if form.file.data and getattr(form.file.data, "filename", ""):
         upload = (form.file.data.filename, form.file.data.read(files.MAX_BYTES + 1))
-    try:
+    def create() -> str:
         body = TaskSubmissionIn.model_validate(form.payload())
         submit_product(t, current_user, body, upload, today_local(), current_app.config["UPLOAD_DIR"])
+        return url_for("tasks.task", slug=t.plan.slug, task_id=t.id)
+
+    try:
+        url, replayed = submit_once(form.form_token.data, "tasks.task", current_user.id, utcnow(), create)
     except ValidationError as exc:
         form.show_errors(field_errors(exc))
         return None
@@ -231,9 +237,8 @@ def _submit(t, form: SubmissionForm):
             abort(404)
         form.show_errors(exc.fields or {"title": exc.message})
         return None
-    db.session.commit()
-    flash("Đã ghi nhận sản phẩm.", "success")
-    return redirect(url_for("tasks.task", slug=t.plan.slug, task_id=t.id))
+    flash(ALREADY_SENT if replayed else "Đã ghi nhận sản phẩm.", "info" if replayed else "success")
+    return redirect(url)
 
 
 @bp.route("/<slug>/nhiem-vu/<int:task_id>.xlsx")

@@ -210,7 +210,7 @@ def register_query(args, today: date) -> tuple[date, int | None, str | None]:
         as_of = params.as_of(raw, today)  # dd/mm/yyyy or ISO, like every as_of of the app
     except params.ParamError as exc:
         raise SubmissionRefused(400, exc.message, exc.fields) from None
-    if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+    if year and not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
         raise SubmissionRefused(400, "Năm không hợp lệ.", {"year": "Năm từ 2000 đến 2100."})
     return as_of, int(year) if year else None, lead[:16] or None
 

@@ -37,7 +37,7 @@ def checkin_for_token(token, secret_key: str) -> CheckIn:
 def clean_rating(score, comment) -> tuple[int, str]:
     """A whole score 1–5 (JSON number or form text) and a comment of at most 1,000 characters."""
     errors = {}
-    if isinstance(score, str) and score.strip().isdigit():
+    if isinstance(score, str) and score.strip().isascii() and score.strip().isdigit():  # "²".isdigit() is True
         score = int(score.strip())
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         errors["score"] = "Vui lòng chọn mức hài lòng từ 1 đến 5."

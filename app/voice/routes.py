@@ -79,7 +79,7 @@ def question(question_id: int):
     if can_edit and form.validate_on_submit():
         patch = {"public": bool(form.public.data), "public_text": form.public_text.data or ""}
         if form.assignee_id.data and form.assignee_id.data != str(question.assignee_id or ""):
-            patch["assignee_id"] = int(form.assignee_id.data) if form.assignee_id.data.isdigit() else form.assignee_id.data
+            patch["assignee_id"] = int(form.assignee_id.data) if form.assignee_id.data.isascii() and form.assignee_id.data.isdigit() else form.assignee_id.data
         if (form.answer.data or "").strip() and form.answer.data.strip() != question.answer:
             patch["answer"] = form.answer.data
         if form.status.data and form.status.data != question.status:

@@ -226,6 +226,9 @@ def test_at_most_ten_photos(app, client, db, make_user, login):
     response = post_form(client, f"{url}/photos", {"photos": files}, form_url=url, content_type="multipart/form-data",
                          follow_redirects=True)
     assert "tối đa 10 ảnh" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Photo)) == 0  # one request's photos: all or none
+    files = [(io.BytesIO(png_bytes((40, 30))), f"a{i}.png") for i in range(10)]
+    post_form(client, f"{url}/photos", {"photos": files}, form_url=url, content_type="multipart/form-data")
     assert db.session.scalar(select(func.count()).select_from(Photo)) == 10
     photo = db.session.scalars(select(Photo)).first()
     assert post_form(client, f"{url}/photos/{photo.id}/delete", {}, form_url=url).status_code == 302

@@ -4,7 +4,7 @@ import io
 
 from werkzeug.datastructures import FileStorage
 
-from app.activities import services
+from app.activities import photos
 from app.extensions import db as _db
 from tests.activities.helpers import make_activity
 from tests.activities.test_pages import png_bytes
@@ -15,7 +15,7 @@ def _other_communes_activity(app, make_user):
     city = make_user("city")
     other = make_activity(city, "fair", commune_code="11948", title="Bí mật của Bạch Long Vĩ")
     upload = FileStorage(io.BytesIO(png_bytes((60, 40))), filename="a.png")
-    photo = services.add_photo(other, upload, city, app.config["UPLOAD_DIR"], 5 * 1024 * 1024, 10)
+    photo = photos.add_photo(other, upload, city, app.config["UPLOAD_DIR"], 5 * 1024 * 1024, 10)
     _db.session.commit()
     return other, photo
 

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from app.compliance.loader import load_matrix
 from app.formatting import today_local
@@ -16,7 +16,7 @@ from app.models import Activity, Campaign, CampaignMessage, CityRequirement, Dut
 from app.models.audit import AuditLog
 from tests import factories
 from tests.activities.helpers import form_data, payload
-from tests.support import post_form
+from tests.support import csrf_from, post_form
 
 SLUG = "bhyt-day-2026"
 HB = "11311"
@@ -262,3 +262,19 @@ def test_activities_filter_uses_the_stored_campaign_period_after_the_office_move
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert listed() == {inside.id}
     assert client.get("/api/v1/activities?campaign=khong-co", headers=headers).status_code == 422
+
+
+def test_new_duty_and_requirement_forms_sent_twice_add_one_each(campaign, client, make_user, login, db):
+    """Issue 22 item 7: a double click on "Thêm" adds one duty (not duties 10 and 11) and one requirement."""
+    login(make_user("admin"))
+    for what, form in (("duties", CONTEST_DUTY), ("requirements", {"label": "Ít nhất 2 hội thi", "kinds": ["contest"],
+                                                                    "min_count": "2"})):
+        page = client.get(f"/campaigns/{SLUG}/{what}/new").get_data(as_text=True)
+        data = {**form, "csrf_token": csrf_from(page),
+                "form_token": re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1)}
+        assert [client.post(f"/campaigns/{SLUG}/{what}/new", data=data).status_code for _ in range(2)] == [302, 302]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Duty).where(Duty.campaign_id == campaign.id)) == 10
+    assert db.session.scalar(select(func.count()).select_from(CityRequirement)
+                             .where(CityRequirement.campaign_id == campaign.id, CityRequirement.min_count == 2,
+                                    CityRequirement.label == "Ít nhất 2 hội thi")) == 1

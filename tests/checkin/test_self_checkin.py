@@ -55,7 +55,7 @@ def test_repeat_by_phone_says_already_checked_in_at_and_writes_nothing(client, d
     url = f"/c/{token(activity)}"
     _form(client, url)
     second = _form(client, url, full_name="Người khác")
-    assert "Bạn đã điểm danh lúc" in second.get_data(as_text=True)
+    assert "Số điện thoại này đã điểm danh lúc" in second.get_data(as_text=True)
     assert count(db, activity.id) == 1
 
 

@@ -8,6 +8,7 @@ from app.models import User
 def test_seed_demo_prints_logins_once(runner, db):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
+    assert "CẢNH BÁO: tạo tài khoản demo với mật khẩu công khai" in first.stderr
     assert "admin / LanToa2026 / admin" in first.output
     assert "coso / LanToa2026 / commune / Phường Hồng Bàng (11311)" in first.output
     second = runner.invoke(args=["seed-demo"])

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support import post_form
+
 HUGE = "99999999999999999999"
 
 
@@ -40,9 +42,16 @@ def test_pages_with_huge_numbers_answer_without_a_500(client, make_user, login, 
 @pytest.mark.parametrize("send", [
     lambda c, h: c.get("/api/v1/campaigns/%00/compliance", headers=h),
     lambda c, h: c.get("/api/v1/activities?kind=a%00", headers=h),
-    lambda c, h: c.post("/api/v1/activities", json={"title": "a\x00"}, headers=h),
-    lambda c, h: c.post("/login", data={"username": "\x00", "password": "x"}),
 ])
-def test_a_nul_character_is_a_400(client, make_user, api_token, send):
+def test_a_nul_character_in_the_address_is_a_400(client, make_user, api_token, send):
     """Found by the form fuzzer on PostgreSQL: text with NUL cannot be stored or compared there (was a 500)."""
     assert send(client, api_token(make_user("admin"))).status_code == 400
+
+
+@pytest.mark.parametrize("send", [
+    lambda c, h: c.post("/api/v1/activities", json={"title": "a\x00"}, headers=h),
+    lambda c, h: post_form(c, "/login", {"username": "\x00", "password": "x"}),
+])
+def test_a_nul_character_in_a_body_is_a_422(client, make_user, api_token, send):
+    """A payload's NUL is a field's error (issue 22): 422, never stored."""
+    assert send(client, api_token(make_user("admin"))).status_code == 422

@@ -7,15 +7,11 @@ Refusals: 302 to the login page for visitors, 403 (wrong role) or 404 (out of sc
 A commune user asking for another commune's object gets 404 from every route that names one.
 """
 
-import os
 from dataclasses import dataclass
-from datetime import datetime
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
 
-from app.formatting import TZ
 from tests.support import csrf_token
 
 pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
@@ -41,6 +37,8 @@ RULES: dict[str, object] = {
     "auth.login": EVERYONE,
     "auth.logout": POST,
     "auth.profile": WITH_AGENCY,
+    "auth.tokens": WITH_AGENCY,
+    "auth.revoke_api_token": POST,
     "main.index": WITH_AGENCY,
     "main.communes": CITY,
     "main.commune": ALL,
@@ -51,6 +49,7 @@ RULES: dict[str, object] = {
     "admin.edit_user": ADMIN,
     "admin.deactivate_user": POST,
     "admin.reset_password": POST,
+    "admin.unlock_login": POST,
     "dashboard.targets": CITY,
     "dashboard.targets_xlsx": CITY,
     "dashboard.city": ALL,  # a commune user is sent to /dashboard/commune
@@ -202,124 +201,10 @@ OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_
 MISSING_OK = {"checkin.import_preview", "checkin.import_confirm"}
 
 
-@pytest.fixture
-def world(app, db, make_user, tmp_path):
-    """A user per role, an activity of the commune user's own commune (with a photo) and one of another commune."""
-    from app.activities import services
-    from app.admin.services import create_user
-    from app.models import Photo
-
-    users = {role: make_user(role, username=f"scope_{role}") for role in ROLES if role != "agency"}
-    users["agency"] = create_user("scope_agency", "agency", "Matkhau123", agency_code="SNV")
-    users["agency"].plain_password = "Matkhau123"
-    now = datetime(2026, 6, 1, 9, 0, tzinfo=TZ)
-    body = {"kind": "fair", "title": "Ngày hội", "start": "2026-07-01T08:00:00+07:00",
-            "end": "2026-07-01T11:00:00+07:00", "status": "planned"}
-    own = services.create_activity({**body, "commune_code": "11311"}, users["admin"], now)
-    other = services.create_activity({**body, "commune_code": "11948"}, users["admin"], now)
-    db.session.flush()
-    photos = {}
-    for key, activity in (("own", own), ("other", other)):
-        name = f"scope-{key}.png"
-        with open(f"{app.config['UPLOAD_DIR']}/{name}", "wb") as fh:
-            fh.write(b"\x89PNG\r\n\x1a\n")
-        photo = Photo(activity_id=activity.id, stored_name=name, thumb_name=name, content_type="image/png",
-                      size=8, width=1, height=1)
-        db.session.add(photo)
-        photos[key] = photo
-    db.session.commit()
-    from app.checkin.services import poster_token
-
-    tokens = {k: poster_token(a, app.config["SECRET_KEY"]) for k, a in (("own", own), ("other", other))}
-    from app.checkin.services import record_checkin
-    from app.models import FollowUp
-    from app.voice.questions import ask
-
-    asked = {k: ask(a, {"text": "Thẻ BHYT hết hạn thì gia hạn ở đâu?"}, "staff", users["admin"], now).id
-             for k, a in (("own", own), ("other", other))}
-    for activity in (own, other):
-        record_checkin(activity, {"full_name": "Người chưa có thẻ", "bhyt_status": "none", "consent": True}, "staff",
-                       users["admin"], now)
-    followed = {k: db.session.scalar(select(FollowUp.id).where(FollowUp.activity_id == a.id))
-                for k, a in (("own", own), ("other", other))}
-    db.session.commit()
-    products = _task_products(app, db)
-    _periodic_reports(db)
-    # An activity of Sở Nội vụ (the agency user's own) and one of Sở Y tế (SPEC §13).
-    for which, code in (("agency_own", "SNV"), ("agency_other", "SYT")):
-        owned = services.create_activity({**body, "kind": "banner", "agency_code": code}, users["admin"], now)
-        products[which]["activity_id"] = owned.id
-    db.session.commit()
-    return {
-        **products,
-        "users": users,
-        "own": {"activity_id": own.id, "photo_id": photos["own"].id, "code": "11311",
-                "user_id": users["viewer"].id, "token": tokens["own"], "question_id": asked["own"],
-                "followup_id": followed["own"], **products["commune_own"]},
-        "other": {"activity_id": other.id, "photo_id": photos["other"].id, "code": "11948",
-                  "user_id": users["viewer"].id, "token": tokens["other"], "question_id": asked["other"],
-                  "followup_id": followed["other"], **products["commune_other"]},
-    }
-
-
-def _task_products(app, db) -> dict:
-    """A product (with its file) of communes 11311 / 11948 on task I.1, and of agencies SNV / SYT on their tasks."""
-    from datetime import date
-
-    from sqlalchemy import select
-
-    from app.models import Agency, Commune, Plan, Task, TaskSubmission
-
-    def task(label):
-        section, no = label.split(".")
-        return db.session.scalar(select(Task).join(Plan).where(Plan.slug == "phat-trien-bhxh-2026-2030",
-                                                               Task.section == section, Task.no == no))
-
-    def product(task_, period, **unit):
-        name = f"scope-task-{task_.id}-{period}-{next(iter(unit.values()))}.pdf"
-        os.makedirs(os.path.join(app.config["UPLOAD_DIR"], "tasks"), exist_ok=True)
-        with open(os.path.join(app.config["UPLOAD_DIR"], "tasks", name), "wb") as fh:
-            fh.write(b"%PDF-1.4\n%%EOF\n")
-        row = TaskSubmission(task_id=task_.id, period=period, title="Sản phẩm", submitted_on=date(2026, 6, 1),
-                             stored_name=name, original_name="san-pham.pdf", content_type="application/pdf", **unit)
-        db.session.add(row)
-        db.session.flush()
-        return row.id
-
-    commune = {c.code: c.id for c in db.session.scalars(select(Commune).where(Commune.code.in_(["11311", "11948"])))}
-    agency = {a.code: a.id for a in db.session.scalars(select(Agency).where(Agency.code.in_(["SNV", "SYT"])))}
-    i1, vi1, iii4 = task("I.1"), task("VI.1"), task("III.4")
-    out = {
-        "commune_own": {"task_id": i1.id, "submission_id": product(i1, "2026-Q2", commune_id=commune["11311"])},
-        "commune_other": {"task_id": vi1.id, "submission_id": product(i1, "2026-Q2", commune_id=commune["11948"])},
-        "agency_own": {"task_id": vi1.id, "submission_id": product(vi1, "2026", agency_id=agency["SNV"]),
-                       "code": "SNV"},
-        "agency_other": {"task_id": iii4.id, "submission_id": product(iii4, "2026-H1", agency_id=agency["SYT"]),
-                         "code": "SYT"},
-    }
-    db.session.commit()
-    return out
-
-
-def _periodic_reports(db) -> None:
-    """Submitted 2026-H1 reports of communes 11311 and 11948, the first with a frozen copy of an earlier version."""
-    from app.models import Commune, PeriodicReport, PeriodicReportVersion, ReportingPeriod
-
-    period = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.key == "2026-H1"))
-    for code in ("11311", "11948"):
-        commune = db.session.scalar(select(Commune).where(Commune.code == code))
-        report = PeriodicReport(period_id=period.id, unit_type="commune", unit_code=code, commune_id=commune.id,
-                                state="submitted", sections={}, figures={}, pdf=b"%PDF-1.4\n%%EOF\n", version=2,
-                                submitted_on=datetime(2026, 6, 19).date())
-        db.session.add(report)
-        db.session.flush()
-        db.session.add(PeriodicReportVersion(report_id=report.id, version=1, pdf=b"%PDF-1.4\n%%EOF\n"))
-    db.session.commit()
-
-
 FIXED_ARGS = {
     "static": {"filename": "css/app.css"},
     "main.set_language": {"code": "vi"},
+    "auth.revoke_api_token": {"token_id": 1},
     "campaigns.edit_duty": {"no": 1},
     "campaigns.edit_requirement": {"key": "communication_points"},
     "campaigns.duty_action": {"no": 1, "action": "up"},
@@ -498,3 +383,52 @@ def test_agency_user_sees_only_its_own_periodic_report(app, client, world, login
     refused = client.post("/api/v1/periodic-reports", headers=headers,
                           json={"unit_type": "commune", "unit_code": "11311", "period": "2026-H1"})
     assert refused.status_code == 404
+
+JUNK_QUERIES = (  # issue 22 item 8: Unicode digits, 30-digit ids, a header injection, an `url_for` keyword
+    {k: "²" for k in ("page", "per_page", "commune", "kind", "status", "campaign", "as_of", "from", "to", "year",
+                      "unread", "q", "lang", "audience", "activity")} | {"endpoint": "x", "next": "/\r\nX:1"},
+    {k: "9" * 30 for k in ("page", "per_page", "commune", "activity", "id", "audience", "year", "notification")}
+    | {"next": "/%09/evil.example", "_external": "1"},
+)
+
+
+def test_junk_query_parameters_on_every_route_never_answer_500(app, client, world, login, api_token):
+    from urllib.parse import urlencode
+
+    login(world["users"]["admin"])
+    headers = api_token(world["users"]["admin"])
+    failures = []
+    for endpoint, (url, _) in sorted(_urls(app, world, "own").items()):
+        for junk in JUNK_QUERIES:
+            response = client.get(f"{url}{'&' if '?' in url else '?'}{urlencode(junk)}",
+                                  headers=headers if isinstance(RULES[endpoint], TOKEN) else {})
+            response.close()
+            if response.status_code >= 500:
+                failures.append((endpoint, response.status_code))
+    assert failures == []
+
+
+def test_every_post_sent_twice_as_every_role_never_answers_500(app, db, client, world, login, api_token):
+    """Issue 22 item 9: the double click, the second tab, the retry — every POST of the URL map, twice."""
+    with app.test_request_context():
+        posts = sorted(rule.endpoint for rule in app.url_map.iter_rules()
+                       if "POST" in rule.methods and rule.endpoint != "auth.logout")
+    own = _urls(app, world, "own")
+    failures = []
+    for who in ROLES:
+        user = db.session.get(type(world["users"][who]), world["users"][who].id)
+        user.active = True  # the admin's blank post of the viewer's user form unticked "active", as a browser would
+        db.session.commit()
+        login(world["users"][who])
+        token = csrf_token(client, "/profile")
+        headers = api_token(world["users"][who])
+        for endpoint in posts:
+            url = own[endpoint][0]
+            for _ in range(2):
+                response = client.post(url, data={"csrf_token": token}, headers=headers
+                                       if endpoint.startswith("api.") else {})
+                response.close()
+                if response.status_code >= 500:
+                    failures.append((who, endpoint, response.status_code))
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/profile")})
+    assert failures == []

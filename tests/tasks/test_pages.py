@@ -154,3 +154,19 @@ def test_product_form_takes_the_document_date_as_dd_mm_yyyy(client, db, agency_u
     assert answer.status_code == 302, re.findall(r'data-error-for="(\w+)">([^<]*)', answer.get_data(as_text=True))
     stored = db.session.scalars(select(TaskSubmission).where(TaskSubmission.title == "Quyết định")).one()
     assert stored.doc_date.isoformat() == "2026-01-20"
+
+
+def test_product_form_sent_twice_stores_one_product(client, db, agency_user, login, task_of):
+    """Issue 22 item 7: the double click on "Nộp" (or a second tab with the same form) records the product once."""
+    login(agency_user("SNV"))
+    task = task_of("I.2")
+    url = f"/ke-hoach/{HP_PLAN}/nhiem-vu/{task.id}"
+    page = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),
+            "form_token": re.search(r'name="form_token"[^>]*value="([^"]+)"', page).group(1),
+            "period": "2026", "title": "Quyết định giao chỉ tiêu", "url": "https://haiphong.gov.vn/qd-15"}
+    first, second = client.post(url, data=data), client.post(url, data=data)
+    assert first.status_code == second.status_code == 302
+    assert "đã được gửi trước đó" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(TaskSubmission)
+                             .where(TaskSubmission.task_id == task.id)) == 1

@@ -63,10 +63,10 @@ def test_create_user_with_role_agency_binds_the_agency(db, runner):
 
 
 def test_create_user_agency_needs_an_existing_agency_and_only_agencies_have_one(db, runner):
-    missing = runner.invoke(args=["create-user", "x1", "--role", "agency", "--password", "Mat-khau-2026!x"])
-    unknown = runner.invoke(args=["create-user", "x2", "--role", "agency", "--agency", "KHONGCO",
+    missing = runner.invoke(args=["create-user", "xa1", "--role", "agency", "--password", "Mat-khau-2026!x"])
+    unknown = runner.invoke(args=["create-user", "xa2", "--role", "agency", "--agency", "KHONGCO",
                                   "--password", "Mat-khau-2026!x"])
-    wrong = runner.invoke(args=["create-user", "x3", "--role", "viewer", "--agency", "SNV",
+    wrong = runner.invoke(args=["create-user", "xa3", "--role", "viewer", "--agency", "SNV",
                                 "--password", "Mat-khau-2026!x"])
     assert [r.exit_code for r in (missing, unknown, wrong)] == [2, 2, 2]
     assert "--agency" in missing.output and "--agency" in wrong.output
