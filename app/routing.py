@@ -4,7 +4,7 @@ redirects, and bad Unicode refused at the door (issue 22)."""
 import re
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import jsonify, request
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
@@ -106,8 +106,6 @@ def refuse_bad_text():
     JSON string → 422 naming the field; in a form → the field's message, shown by the form (`BaseForm`), 422."""
     from flask import abort, g
 
-    from app.errors import json_error
-
     req = request._get_current_object()  # one proxy lookup: this runs before every request
     query = req.environ.get("QUERY_STRING", "")
     # The raw query string says it without parsing it: a NUL can only arrive there as %00.
@@ -124,7 +122,10 @@ def refuse_bad_text():
         if any(s in body for s in _JSON_SUSPECT):
             bad = bad_text_in_json(req.get_json(silent=True))
             if bad:
-                return json_error(422, "Dữ liệu có ký tự không hợp lệ.", bad, code="invalid_field")  # §5 reason code
+                # The API's error shape (app/errors.py json_error), built here: app.errors imports app.params,
+                # which imports this module.
+                return jsonify({"error": {"code": "invalid_field", "message": "Dữ liệu có ký tự không hợp lệ.",
+                                          "fields": bad}}), 422
     return None
 
 
