@@ -138,9 +138,11 @@ def register(token: str):
             _show_errors(form, refusal)
         else:
             db.session.commit()
-            ticket = svc.ticket_for(registration, _secret())
-            return render_template("checkin/ticket.html", activity=activity, registration=registration,
-                                   ticket=ticket, created=created)
+            # Someone who only typed a phone number that registered before never sees that person's ticket or
+            # name (issue 22): the owner gets it again through the staff at the door.
+            ticket = svc.ticket_for(registration, _secret()) if created else None
+            return render_template("checkin/ticket.html", activity=activity,
+                                   registration=registration if created else None, ticket=ticket)
     return render_template("checkin/self_checkin.html", activity=activity, form=form, registering=True,
                            title="Đăng ký tham dự")
 
