@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import open_context
-from tests.hardening.test_route_scope import PUBLIC, RULES, _urls, world  # noqa: F401 — `world` is a fixture
+from tests.hardening.conftest import world  # noqa: F401 — the fixture (every role and the objects they own)
+from tests.hardening.test_route_scope import PUBLIC, RULES, _urls
 
 pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 

@@ -15,7 +15,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy import String, Text, select
 from sqlalchemy.types import JSON
 
-from tests.hardening.test_route_scope import ROLES, RULES, TOKEN, _urls, world  # noqa: F401 — the fixture
+from tests.hardening.conftest import world  # noqa: F401 — the fixture
+from tests.hardening.test_route_scope import ROLES, RULES, TOKEN, _urls
 from tests.support import csrf_token
 
 PO = Path(__file__).resolve().parents[2] / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
