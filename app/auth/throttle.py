@@ -1,8 +1,9 @@
 """Login throttling that cannot be raced and cannot lock the owner out (issue 22, item 3).
 
 Every attempt first *reserves* its place in two counters — its username and its client address (the real one
-behind `PROXY_COUNT` proxies) — with one atomic UPDATE each (`failures < limit`, or a window that has ended),
-before the password is checked: sixty parallel wrong passwords are counted five times at most, the others are
+behind `PROXY_COUNT` proxies) — with one atomic UPDATE each (`failures < limit`, or a window that has ended; the
+first attempt INSERTs the row, ON CONFLICT DO NOTHING … RETURNING saying whether it did) before the password is
+checked: sixty parallel wrong passwords are counted five times at most, the others are
 refused without a password hash. A success empties the username's counter and gives the address its place back.
 
 A stranger can lock a username (that is what a limit is). The owner gets in anyway with a **one-time unlock code**
@@ -46,9 +47,11 @@ def reserve(key: str, now: datetime, window: timedelta, limit: int) -> bool:
     if db.session.execute(bump).rowcount:
         return True
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING, not rowcount: SQLAlchemy promises rowcount for UPDATE and DELETE only, and on psycopg an
+    # INSERT's is -1 (true) even when ON CONFLICT inserted nothing — every attempt past the limit was let through.
     created = db.session.execute(insert(TABLE).values(key=key, failures=1, window_start=now)
-                                 .on_conflict_do_nothing(index_elements=["key"]))
-    if created.rowcount:
+                                 .on_conflict_do_nothing(index_elements=["key"]).returning(TABLE.c.key))
+    if created.first() is not None:
         return True
     return bool(db.session.execute(bump).rowcount)  # a parallel attempt created the row first
 
