@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import routes as auth
     from app.campaigns import editor as _campaign_editor  # noqa: F401  (on the campaigns blueprint)
     from app.campaigns import routes as campaigns
+    from app.checkin import import_routes as _checkin_import  # noqa: F401  (on the check-in blueprint)
     from app.checkin import routes as checkin
     from app.dashboard import routes as dashboard
     from app.main import routes as main

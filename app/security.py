@@ -5,6 +5,8 @@ import secrets
 from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 
+from app.idempotency import new_form_token
+
 
 class LeanSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, without its set-up work for requests that carry no session cookie.
@@ -80,6 +82,7 @@ def register(app: Flask) -> None:
     """Add the headers to every response; the lean cookie session."""
     app.session_interface = LeanSessionInterface()
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["form_token"] = new_form_token  # a plain form's one-time token (app/idempotency.py)
     fixed = [("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
              ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")]
     if app.config.get("SESSION_COOKIE_SECURE"):

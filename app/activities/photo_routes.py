@@ -14,7 +14,9 @@ from app.activities.forms import ConfirmForm
 from app.auth.access import get_scoped_or_404, get_writable_or_404, role_required
 from app.domain.roles import RECORDER_ROLES
 from app.extensions import db
+from app.idempotency import ALREADY_SENT, submit_once
 from app.models import Activity, Photo
+from app.models.types import utcnow
 
 
 @bp.route("/activities/<int:activity_id>/photos", methods=["POST"])
@@ -41,14 +43,22 @@ def upload_photos(activity_id: int):
             except services.ActivityError as exc:
                 errors.extend(exc.errors.values())
     if not errors and prepared:
-        try:
-            photos.add_photos(activity, prepared, current_user, cfg["UPLOAD_DIR"], cfg["UPLOAD_MAX_FILES"])
+        added = []
+
+        def create() -> str:
+            added.extend(photos.add_photos(activity, prepared, current_user, cfg["UPLOAD_DIR"], cfg["UPLOAD_MAX_FILES"]))
+            return url_for("activities.show_activity", activity_id=activity.id, _anchor="photos")
+
+        try:  # the same form sent twice (a double click, a retry) stores its photos once (issue 22 item 7)
+            _, replayed = submit_once(request.form.get("form_token"), "activities.upload_photos", current_user.id,
+                                      utcnow(), create)
         except services.ActivityError as exc:
             db.session.rollback()
             errors.extend(exc.errors.values())
         else:
-            db.session.commit()
-            flash(f"Đã thêm {len(prepared)} ảnh.", "success")
+            for photo in added if replayed else ():  # lost the race: the other request's photos are the ones kept
+                photos.remove_files(photo, cfg["UPLOAD_DIR"])
+            flash(ALREADY_SENT if replayed else f"Đã thêm {len(prepared)} ảnh.", "info" if replayed else "success")
     if errors:  # one request's photos are stored all or none (issue 22)
         flash("Chưa lưu ảnh nào của lần gửi này: " + " ".join(errors), "danger")
     return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))

@@ -16,6 +16,7 @@ from app.domain.roles import RECORDER_ROLES
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import local
+from app.idempotency import BadIdempotencyKey, api_submit_once, bad_idempotency_key
 from app.models import Activity
 from app.models.types import utcnow
 
@@ -110,13 +111,22 @@ def create_activity_api():
     data = _body()
     if data is None:
         return json_error(400, "Nội dung phải là một đối tượng JSON.")
-    try:
-        activity = services.create_activity(data, api_user(), utcnow())
+    user = api_user()
+
+    def create() -> str:
+        return str(services.create_activity(data, user, utcnow()).id)
+
+    try:  # a retry with the same Idempotency-Key creates nothing: 200 with the activity created the first time
+        created_id, replayed = api_submit_once(user.id, "api.create_activity_api", utcnow(), create)
+    except BadIdempotencyKey as exc:
+        return bad_idempotency_key(exc)
     except services.ActivityError as exc:
         db.session.rollback()
         return json_error(422, "Dữ liệu hoạt động không hợp lệ.", exc.errors)
-    db.session.commit()
-    return jsonify(serialize(activity)), 201
+    activity = db.session.get(Activity, int(created_id))
+    if activity is None:  # created, then deleted since
+        return json_error(404, "Không tìm thấy hoạt động.")
+    return jsonify(serialize(activity)), 200 if replayed else 201
 
 
 @bp.get("/activities/<int:activity_id>")

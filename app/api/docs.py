@@ -45,6 +45,12 @@ def query(name: str, schema: dict, description: str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                   "description": "Khóa do máy khách chọn (ví dụ một UUID): gửi lại yêu cầu với cùng khóa (mất kết "
+                                  "nối, thử lại) không tạo thêm bản ghi; câu trả lời 200 là bản ghi của lần đầu."}
+
+
 def schema_of(shape) -> dict:
     """A JSON schema for a model (its component), `[Model]` (a list of it), a OneOf or a raw schema dict
     (only for what no payload declares: a path parameter, a file)."""

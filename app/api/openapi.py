@@ -15,6 +15,7 @@ from app.api.docs import (  # noqa: F401 — PENDING for the tests
     BINARY,
     DATE_QUERY,
     ERRORS,
+    IDEMPOTENCY_KEY,
     MODELS,
     ONE_OFS,
     PATHS,
@@ -54,7 +55,9 @@ operation("/activities", "get", "list_activities", "Hoạt động người gọ
               query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Số dòng mỗi trang.")])
 operation("/activities", "post", "create_activity", "Tạo hoạt động; 201 kèm `id` và (loại có QR) `checkin_url`.",
           "activities", (201, Activity, "Hoạt động vừa tạo."), ("403", "422"), body=ActivityInput,
-          required=("kind", "title", "start", "end"))
+          required=("kind", "title", "start", "end"),
+          extra_ok={200: (Activity, "Gửi lại với cùng `Idempotency-Key`: hoạt động đã tạo lần đầu.")},
+          parameters=[IDEMPOTENCY_KEY])
 PATHS["/activities/{activity_id}"] = {"parameters": ACTIVITY_ID}
 operation("/activities/{activity_id}", "get", "get_activity", "Một hoạt động.", "activities",
           (200, Activity, "Hoạt động."), ("403", "404"))

@@ -9,6 +9,7 @@ from app.auth.access import can_edit_commune, scope
 from app.checkin.services import can_see_phones, mask_phone
 from app.errors import json_error
 from app.extensions import db, limiter
+from app.idempotency import BadIdempotencyKey, api_submit_once, bad_idempotency_key
 from app.models import Activity, Campaign, Commune
 from app.models.types import utcnow
 from app.models.voice import QUESTION_STATUSES, TOPICS, FollowUp, Question
@@ -69,13 +70,21 @@ def create_question(activity_id: int):
     if not can_edit_commune(user, activity.commune_id):
         return json_error(403)
     now = utcnow()
-    try:
-        question = qs.ask(activity, request.get_json(silent=True), "staff", user, now)
+
+    def create() -> str:
+        return str(qs.ask(activity, request.get_json(silent=True), "staff", user, now).id)
+
+    try:  # a retry with the same Idempotency-Key stores one question: 200 with it
+        question_id, replayed = api_submit_once(user.id, "api.create_question", now, create)
+    except BadIdempotencyKey as exc:
+        return bad_idempotency_key(exc)
     except qs.VoiceError as refusal:
         db.session.rollback()
         return _refused(refusal)
-    db.session.commit()
-    return jsonify(question_json(question, user, now)), 201
+    question = db.session.get(Question, int(question_id))
+    if question is None:  # stored, then erased since (a resident's erasure)
+        return json_error(404)
+    return jsonify(question_json(question, user, now)), 200 if replayed else 201
 
 
 @bp.get("/questions")

@@ -1,13 +1,14 @@
 """The residents' voice operations of the OpenAPI document; their schemas come from app/schemas/voice.py."""
 
-from app.api.docs import YEAR_QUERY, operation, path_id, query
+from app.api.docs import IDEMPOTENCY_KEY, YEAR_QUERY, operation, path_id, query
 from app.schemas import voice as schemas
 
 COMMUNE = query("commune", {"type": "string"}, "Mã xã, hoặc `city` cho cấp thành phố.")
 
 operation("/activities/{activity_id}/questions", "post", "create_question", "Cán bộ ghi câu hỏi của người dân tại "
           "hoạt động.", "voice", (201, schemas.Question, "Câu hỏi vừa ghi."), ("403", "404", "422"),
-          body=schemas.QuestionInput, parameters=[path_id("activity_id", "Mã hoạt động.")])
+          body=schemas.QuestionInput, parameters=[path_id("activity_id", "Mã hoạt động."), IDEMPOTENCY_KEY],
+          extra_ok={200: (schemas.Question, "Gửi lại với cùng `Idempotency-Key`: câu hỏi đã ghi lần đầu.")})
 operation("/questions", "get", "list_questions", "Câu hỏi trong phạm vi người gọi, mới nhất trước (tối đa 500).",
           "voice", (200, [schemas.Question], "Danh sách."), ("403", "422"), parameters=[
               query("status", {"type": "string", "enum": ["new", "assigned", "answered", "closed", "open"]},

@@ -1,14 +1,18 @@
 """Attendee import (SPEC §5 walk-ins): a CSV/XLSX list is kept, previewed with per-row errors, then confirmed.
 
 The API, in the order a user goes through it:
-- `save_upload(activity_id, file, upload_dir)` keeps the uploaded file under a random id (`ImportRefused` if it
-  is not a readable .csv/.xlsx);
-- `upload_path(activity_id, upload_id, upload_dir)` finds it again (None: unknown id, or another activity's);
-- `read_table(path)` gives its rows as text and how many the file had; `mapping_from(args, header)` the column chosen for each field
+- `save_upload(activity_id, file, actor_id, now)` reads the uploaded file once (app/checkin/import_reading.py)
+  and keeps its parsed rows under a random id, as an `ImportUpload` row (`ImportRefused` if it is not a readable
+  .csv/.xlsx); the file itself is never stored;
+- `kept_upload(activity_id, upload_id, now)` finds it again (None: unknown id, another activity's, or older than
+  24 hours), `table_of(kept)` gives its rows; `mapping_from(args, header)` the column chosen for each field
   (guessed from the header's names unless the preview page says otherwise);
 - `preview(activity, rows, mapping, now)` validates every row and writes nothing;
-- `confirm(activity, rows, mapping, actor, now, upload_id)` writes the valid rows (source `import`) in
-  batches, yielding after each; the caller commits each batch, then `discard`s the file.
+- `claim(kept, now)` takes the upload for one confirmation only (a second confirm is told, not run), then
+  `confirm(activity, rows, mapping, actor, now, upload_id)` writes the valid rows (source `import`) in
+  batches, yielding after each; the caller commits each batch, then `finish`es the upload (its rows forgotten);
+  `cancel` forgets it at once, and `purge_expired` (the hourly job `import_cleanup`, and every upload) after
+  24 hours.
 Both validate with the one person schema of `services.clean_person`; the communes of residence and the phones
 already checked in are read once per file, not once per row. Confirming validates every row first, then
 writes them in transactions of `BATCH_ROWS` rows, each one `INSERT … ON CONFLICT DO NOTHING` of many rows, so
@@ -24,23 +28,25 @@ import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, or_, select, update
 
 from app.checkin import services as svc
 from app.checkin.import_reading import Table, UnreadableFile, read_upload
 from app.checkin.tokens import short_code
 from app.extensions import db
-from app.models import CheckIn, Commune
+from app.models import CheckIn, Commune, ImportUpload
 from app.models.voice import FOLLOWED_BHYT, FollowUp, followup_values
 
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 IMPORT_EXTS = (".csv", ".xlsx")
 IMPORT_MAX_ROWS = 5000
+KEEP_FOR = timedelta(hours=24)  # an upload neither confirmed nor cancelled is forgotten after a day
+STALE_CLAIM = timedelta(minutes=10)  # a confirmation that has written nothing for this long died with its process
 BATCH_ROWS = 100  # rows per transaction when confirming: the write slot is free again between batches
 BATCH_PAUSE = 0.02  # seconds between batches: a waiting writer (thread lock, or the gate file retried every ≤ 1 ms) gets in
-SUBDIR = "imports"
+SUBDIR = "imports"  # where versions before issue 22 kept the uploaded files
 
 HEADER_ALIASES = {
     "full_name": ("ho va ten", "ho ten", "full_name", "name", "ten"),
@@ -95,59 +101,90 @@ class ImportResult:
     errors: int
 
 
-# ---------------------------------------------------------------- the kept file
+# ---------------------------------------------------------------- the kept upload
 
 
-def _directory(upload_dir: str) -> str:
-    # Under UPLOAD_DIR (shared storage): the preview and the confirmation may reach different gunicorn machines.
-    path = os.path.join(upload_dir, SUBDIR)
-    os.makedirs(path, exist_ok=True)
-    return path
+def save_upload(activity_id: int, upload, actor_id: int | None, now: datetime) -> str:
+    """Read an uploaded .csv/.xlsx (a werkzeug FileStorage) once and keep its rows under a new random id (flushes).
 
-
-def save_upload(activity_id: int, upload, upload_dir: str) -> str:
-    """Keep an uploaded .csv/.xlsx (a werkzeug FileStorage) under a new random id and return the id."""
+    The file itself is never written to disk: its parsed rows are all that is kept, in the database (every
+    gunicorn process and machine sees them), until the import is confirmed or cancelled, 24 hours at most."""
     ext = os.path.splitext(upload.filename or "")[1].lower()
     if ext not in IMPORT_EXTS:
         raise ImportRefused("Chỉ nhận tệp .csv hoặc .xlsx.")
-    upload_id = secrets.token_hex(16)
-    path = os.path.join(_directory(upload_dir), f"{activity_id}-{upload_id}{ext}")
-    upload.save(path)
     try:
-        read_table(path)
+        table = read_upload(upload.read(), ext)
     except UnreadableFile as exc:  # issue 22: says why (a bomb, an encoding) and what to save as
-        os.remove(path)
         raise ImportRefused(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 — any unreadable file is the user's input, not our bug
-        os.remove(path)
         raise ImportRefused("Không đọc được tệp này.") from exc
-    return upload_id
+    purge_expired(now)  # on every upload as well as by the hourly job: nobody's list outlives its day
+    kept = ImportUpload(id=secrets.token_hex(16), activity_id=activity_id, created_by_id=actor_id, created_at=now,
+                        encoding=table.encoding, total=table.total, rows=table.rows, state="pending")
+    db.session.add(kept)
+    db.session.flush()
+    return kept.id
 
 
-def upload_path(activity_id: int, upload_id: str, upload_dir: str) -> str | None:
-    """The kept upload of this activity with this random id, or None."""
+def kept_upload(activity_id: int, upload_id: str, now: datetime) -> ImportUpload | None:
+    """This activity's upload with this random id, unless unknown or older than `KEEP_FOR`."""
     if not UPLOAD_ID.match(upload_id or ""):
         return None
-    for ext in IMPORT_EXTS:
-        path = os.path.join(_directory(upload_dir), f"{activity_id}-{upload_id}{ext}")
-        if os.path.exists(path):
-            return path
-    return None
+    return db.session.scalar(select(ImportUpload).where(ImportUpload.id == upload_id,
+                                                        ImportUpload.activity_id == activity_id,
+                                                        ImportUpload.created_at > now - KEEP_FOR))
 
 
-def discard(path: str) -> None:
-    """Delete a kept upload once it is confirmed."""
-    os.remove(path)
+def table_of(kept: ImportUpload) -> Table:
+    """The rows as read at upload (never read from the file again)."""
+    return Table(kept.rows or [], kept.total, kept.encoding)
+
+
+def claim(kept: ImportUpload, now: datetime) -> bool:
+    """Take the upload for confirming, with one UPDATE, so that of two confirms (a double click, two tabs, two
+    processes) one writes and the other is told; one left half-done by a killed process is taken again after
+    `STALE_CLAIM` (its rows' nonces store nothing twice). The caller commits at once."""
+    stale = now - STALE_CLAIM
+    taken = db.session.execute(
+        update(ImportUpload).where(ImportUpload.id == kept.id, or_(
+            ImportUpload.state == "pending",
+            and_(ImportUpload.state == "confirming", ImportUpload.claimed_at < stale)))
+        .values(state="confirming", claimed_at=now).execution_options(synchronize_session=False))
+    return bool(taken.rowcount)
+
+
+def finish(kept: ImportUpload, result: ImportResult) -> None:
+    """Mark a confirmed upload done: its rows are forgotten, what was written is kept for a repeated request."""
+    kept.state, kept.rows = "done", None
+    kept.created, kept.duplicates, kept.errors = result.created, result.duplicates, result.errors
+    db.session.flush()
+
+
+def cancel(kept: ImportUpload) -> None:
+    """Forget an upload that will not be imported ("Hủy")."""
+    db.session.delete(kept)
+    db.session.flush()
+
+
+def purge_expired(now: datetime) -> int:
+    """Forget every upload older than `KEEP_FOR`, confirmed or not; how many."""
+    return db.session.execute(delete(ImportUpload).where(ImportUpload.created_at <= now - KEEP_FOR)).rowcount or 0
+
+
+def purge_old_files(upload_dir: str, now: datetime) -> int:
+    """Remove files an older version kept under `UPLOAD_DIR/imports` (whole uploaded lists) once `KEEP_FOR` old."""
+    folder = os.path.join(upload_dir, SUBDIR)
+    if not os.path.isdir(folder):
+        return 0
+    removed, limit = 0, now.timestamp() - KEEP_FOR.total_seconds()
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.stat().st_mtime < limit:
+            os.remove(entry.path)
+            removed += 1
+    return removed
 
 
 # ---------------------------------------------------------------- reading
-
-
-def read_table(path: str) -> Table:
-    """Header and rows of a kept CSV/XLSX as text, and how many rows the file had (app/checkin/import_reading.py:
-    zip entries checked before openpyxl, the declared dimension ignored, encodings detected, never a silent cut)."""
-    with open(path, "rb") as fh:
-        return read_upload(fh.read(), os.path.splitext(path)[1].lower())
 
 
 def guess_mapping(header: list[str]) -> dict[str, int | None]:

@@ -17,11 +17,13 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
-from app.checkin import attendee_import, bp
+from app.auth.access import can_edit_commune, role_required
+from app.checkin import bp
 from app.checkin import services as svc
-from app.checkin.forms import ActionForm, ImportForm, PersonForm
+from app.checkin.forms import ActionForm, PersonForm
 from app.checkin.links import current_checkin_url, unreachable_by_phones
+from app.checkin.loading import ALL_ROLES, STAFF
+from app.checkin.loading import load_activity as _load
 from app.checkin.qr import qr_png, qr_svg
 from app.checkin.responders import scanner_answer
 from app.collation import vi_sorted
@@ -33,8 +35,6 @@ from app.models.types import utcnow
 from app.signals import checkin_recorded
 from app.tabular import Sheet, download, table_bytes
 
-STAFF = ("admin", "city", "commune")
-ALL_ROLES = ("admin", "city", "commune", "viewer")
 BHYT_LABELS = {"valid": "Có thẻ còn hạn", "none": "Chưa có thẻ", "expired": "Thẻ đã hết hạn"}
 SOURCE_LABELS = {"self": "Tự điểm danh", "ticket": "Quét vé", "staff": "Cán bộ nhập", "import": "Nhập từ tệp"}
 
@@ -163,16 +163,6 @@ def ticket_png(ticket: str):
 # ---------------------------------------------------------------- staff
 
 
-def _load(activity_id: int, edit: bool = False) -> Activity:
-    """The activity if in the user's scope and QR-capable (404), and editable when `edit` (403)."""
-    activity = get_scoped_or_404(Activity, activity_id, current_user)
-    if not activity.qr_capable:
-        abort(404)
-    if edit and not can_edit_commune(current_user, activity.commune_id):
-        abort(403)
-    return activity
-
-
 def _rows(activity: Activity):
     """The activity's check-ins, oldest first, with residence names."""
     return svc.checkins_with_residence(activity.id)
@@ -297,73 +287,3 @@ def walk_in(activity_id: int):
                 flash(f"Đã thêm {outcome.checkin.full_name}.", "success")
             return redirect(url_for("checkin.walk_in", activity_id=activity.id))
     return render_template("checkin/walk_in.html", activity=activity, form=form)
-
-
-# ---------------------------------------------------------------- import
-
-
-@bp.route("/activities/<int:activity_id>/import", methods=["GET", "POST"])
-@role_required(*STAFF)
-def import_upload(activity_id: int):
-    """Upload a CSV/XLSX list; it is kept server-side under a random id until confirmed."""
-    activity = _load(activity_id, edit=True)
-    form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            upload_id = attendee_import.save_upload(activity.id, form.file.data, current_app.config["UPLOAD_DIR"])
-        except attendee_import.ImportRefused as refusal:
-            form.file.errors = [str(refusal)]
-        else:
-            return redirect(url_for("checkin.import_preview", activity_id=activity.id, upload_id=upload_id))
-    return render_template("checkin/import.html", activity=activity, form=form)
-
-
-def _kept_import(activity: Activity, upload_id: str) -> str:
-    """The path of the activity's kept upload (404 when unknown)."""
-    path = attendee_import.upload_path(activity.id, upload_id, current_app.config["UPLOAD_DIR"])
-    if path is None:
-        abort(404)
-    return path
-
-
-@bp.get("/activities/<int:activity_id>/import/<upload_id>")
-@role_required(*STAFF)
-def import_preview(activity_id: int, upload_id: str):
-    """Column mapping and a preview with per-row errors; nothing is written yet."""
-    activity = _load(activity_id, edit=True)
-    kept = attendee_import.read_table(_kept_import(activity, upload_id))
-    rows = kept.rows
-    header = rows[0] if rows else []
-    mapping = attendee_import.mapping_from(request.args, header)
-    result = attendee_import.preview(activity, rows, mapping, utcnow())
-    return render_template("checkin/import_preview.html", activity=activity, upload_id=upload_id, header=header,
-                           mapping=mapping, items=result.items, labels=attendee_import.FIELD_LABELS,
-                           action_form=ActionForm(), valid=result.valid, kept=kept)
-
-
-def _committed(batches):
-    """Commit after each batch of an import: check-ins at the door get the write slot in between."""
-    for batch in batches:
-        db.session.commit()
-        yield batch
-
-
-@bp.post("/activities/<int:activity_id>/import/<upload_id>")
-@role_required(*STAFF)
-def import_confirm(activity_id: int, upload_id: str):
-    """Write the valid rows of the previewed file (source `import`), then delete the file."""
-    activity = _load(activity_id, edit=True)
-    path = _kept_import(activity, upload_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    rows = attendee_import.read_table(path).rows
-    mapping = attendee_import.mapping_from(request.form, rows[0] if rows else [])
-    result = attendee_import.total(_committed(attendee_import.confirm(activity, rows, mapping, current_user,
-                                                                    utcnow(), upload_id)))
-    record(current_user.id, "checkin.import", "activity", activity.id, created=result.created,
-           duplicates=result.duplicates, errors=result.errors)
-    db.session.commit()
-    attendee_import.discard(path)
-    flash(f"Đã nhập {result.created} người; {result.duplicates} đã điểm danh trước đó; "
-          f"{result.errors} dòng lỗi bị bỏ qua.", "success")
-    return redirect(url_for("checkin.attendance", activity_id=activity.id))

@@ -4,7 +4,7 @@ from app.models.activities import Activity, Photo, RetiredPublicToken
 from app.models.agencies import AGENCY_KINDS, Agency, Plan, Task, TaskSubmission
 from app.models.audit import AuditLog
 from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Duty, ReportSubmission
-from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, Registration
+from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, ImportUpload, Registration
 from app.models.idempotency import FormSubmission
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
@@ -25,6 +25,7 @@ __all__ = [
     "BHYT_STATUSES",
     "CHECKIN_SOURCES",
     "CheckIn",
+    "ImportUpload",
     "Registration",
     "COMMUNE_KINDS",
     "ApiToken",

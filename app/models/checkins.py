@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -86,3 +86,28 @@ class CheckIn(_Person, db.Model):
 
     def __repr__(self) -> str:
         return f"<CheckIn {self.id} activity={self.activity_id} {self.source}>"
+
+
+class ImportUpload(db.Model):
+    """An attendee list read once at upload (app/checkin/attendee_import.py), kept as parsed rows until it is
+    confirmed or cancelled, 24 hours at most (issue 22 items 5 and 7).
+
+    `state` goes pending → confirming (one request claims it with one UPDATE) → done, so that two confirms (a
+    double click, two tabs) write the rows once and the second is told so; `rows` is emptied once done.
+    """
+
+    __tablename__ = "import_uploads"
+    __table_args__ = (CheckConstraint("state IN ('pending', 'confirming', 'done')", name="state"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the random id in the preview's URL
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    encoding: Mapped[str] = mapped_column(String(20))
+    total: Mapped[int] = mapped_column(Integer)  # data rows the file had (more than `rows` past the limit)
+    rows: Mapped[list | None] = mapped_column(JSON)  # header first, then the kept data rows, as text
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[int | None] = mapped_column(Integer)  # what the confirmation wrote, for a repeated request
+    duplicates: Mapped[int | None] = mapped_column(Integer)
+    errors: Mapped[int | None] = mapped_column(Integer)

@@ -45,6 +45,13 @@ def may_campaign(as_of: date, now: datetime) -> dict:
     return may_campaign_job(as_of, now, current_app.config["CITY"])
 
 
+def import_cleanup(as_of: date, now: datetime) -> dict:
+    """Hourly (issue 22 item 5): attendee lists neither confirmed nor cancelled are forgotten after 24 hours."""
+    from app.checkin.attendee_import import purge_expired, purge_old_files
+
+    return {"uploads": purge_expired(now), "files": purge_old_files(current_app.config["UPLOAD_DIR"], now)}
+
+
 JOBS = {
     spec.name: spec
     for spec in (
@@ -64,6 +71,8 @@ JOBS = {
                 {"day_of_week": "mon", "hour": 7, "minute": 30}, "Thứ Hai hằng tuần 07:30", task_overdue_digest),
         JobSpec("periodic_reminders", "Nhắc hạn báo cáo 6 tháng, năm (7, 3, 1 ngày; quá hạn)", {"hour": 7, "minute": 10},
                 "Hằng ngày 07:10", periodic_reminders),
+        JobSpec("import_cleanup", "Xóa danh sách nhập từ tệp quá 24 giờ chưa xác nhận", {"minute": 20},
+                "Hằng giờ, phút 20", import_cleanup),
     )
 }
 

@@ -5,6 +5,7 @@ from functools import wraps
 from flask import current_app, redirect, render_template, request, url_for
 
 from app.extensions import db, limiter
+from app.idempotency import submit_once
 from app.models import Activity
 from app.models.types import utcnow
 from app.models.voice import TOPICS
@@ -87,16 +88,20 @@ def ask(token: str, checkin):
             "full_name": form.get("question_name") or checkin.full_name,
             "phone": (form.get("question_phone") or checkin.phone) if callback else None, "consent": callback}
     activity = db.session.get(Activity, checkin.activity_id)
-    try:
+
+    def create() -> str:
         qs.ask(activity, data, "self", None, utcnow(), checkin_id=checkin.id)
+        return url_for("voice.thanks", token=token, done="asked")
+
+    try:  # sent twice (a double tap on a slow phone), one question is stored (issue 22 item 7)
+        url, _ = submit_once(form.get("form_token"), "voice.ask", None, utcnow(), create)
     except qs.VoiceError as refusal:
         db.session.rollback()
         return _page(token, checkin, 422, errors=refusal.fields or {"question_text": refusal.message},
                      values={k: form.get(k, "") for k in ("question_text", "question_topic", "question_callback",
                                                           "question_phone")},
                      message=refusal.message)
-    db.session.commit()
-    return redirect(url_for("voice.thanks", token=token, done="asked"))
+    return redirect(url)
 
 
 @bp.get("/hoi-dap")

@@ -13,6 +13,7 @@ from app.checkin.services import can_see_phones, mask_phone
 from app.domain.roles import READER_ROLES, STAFF_ROLES
 from app.extensions import db
 from app.formatting import local
+from app.idempotency import ALREADY_SENT, submit_once
 from app.models import Activity, Commune
 from app.models.types import utcnow
 from app.models.voice import QUESTION_STATUSES, TOPICS, Question
@@ -122,15 +123,22 @@ def log_question(activity_id: int):
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn, vui lòng gửi lại.", "warning")
         return redirect(_back(activity))
-    try:
-        question = qs.ask(activity, request.form.to_dict(), "staff", current_user, utcnow())
+    asked = []
+
+    def create() -> str:
+        asked.append(qs.ask(activity, request.form.to_dict(), "staff", current_user, utcnow()).id)
+        return _back(activity)
+
+    try:  # the same form sent twice (a double click, a retry) stores one question (issue 22 item 7)
+        url, replayed = submit_once(request.form.get("form_token"), "voice.log_question", current_user.id, utcnow(),
+                                    create)
     except qs.VoiceError as refusal:
         db.session.rollback()
         flash(refusal.message + " " + " ".join(refusal.fields.values()), "danger")
-    else:
-        db.session.commit()
-        flash(f"Đã ghi câu hỏi #{question.id} vào danh sách cần trả lời.", "success")
-    return redirect(_back(activity))
+        return redirect(_back(activity))
+    flash(ALREADY_SENT if replayed else f"Đã ghi câu hỏi #{asked[0]} vào danh sách cần trả lời.",
+          "info" if replayed else "success")
+    return redirect(url)
 
 
 @bp.get("/reports/satisfaction.pdf")

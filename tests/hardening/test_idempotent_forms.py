@@ -93,3 +93,64 @@ def test_walk_in_form_sent_twice_without_a_phone_stores_one_person(client, db, m
     url = f"/activities/{activity.id}/walk-in"
     assert [client.post(url, data=data).status_code for _ in range(2)] == [302, 302]
     assert count(db, activity.id) == 1
+
+
+def test_photo_form_sent_twice_stores_its_photos_once(client, db, make_user, login):
+    import io
+
+    from app.models import Photo
+    from tests.hardening.test_upload_limits import png_bytes
+
+    user = make_user("commune")
+    login(user)
+    activity = make_activity(user)
+    csrf, token = _form_page(client, f"/activities/{activity.id}")
+    for _ in range(2):  # the double click on "Tải lên"
+        files = [(io.BytesIO(png_bytes()), "a.png"), (io.BytesIO(png_bytes()), "b.png")]
+        response = client.post(f"/activities/{activity.id}/photos", content_type="multipart/form-data",
+                               data={"csrf_token": csrf, "form_token": token, "photos": files})
+        assert response.status_code == 302
+    assert "đã được gửi trước đó" in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Photo).where(Photo.activity_id == activity.id)) == 2
+
+
+def test_question_logged_at_the_stall_twice_is_stored_once(client, db, make_user, login, make_activity):
+    from app.models import Question
+
+    activity = make_activity()
+    login(make_user("commune"))
+    csrf, token = _form_page(client, f"/activities/{activity.id}/scanner")
+    data = {"csrf_token": csrf, "form_token": token, "text": "Mua BHYT hộ gia đình ở đâu?", "topic": "bhyt"}
+    answers = [client.post(f"/activities/{activity.id}/questions", data=data) for _ in range(2)]
+    assert [a.status_code for a in answers] == [302, 302]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Question)) == 1
+
+
+def test_api_activity_sent_twice_with_one_idempotency_key_is_created_once(client, db, make_user, api_token):
+    headers = {**api_token(make_user("commune")), "Idempotency-Key": "2b9f0c1e-lan-thu-lai"}
+    body = {"kind": "fair", "title": "Ngày hội BHYT", "start": "2026-07-01T08:00:00+07:00",
+            "end": "2026-07-01T11:00:00+07:00", "status": "planned"}
+    first = client.post("/api/v1/activities", json=body, headers=headers)
+    again = client.post("/api/v1/activities", json=body, headers=headers)  # a retry after a dropped connection
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"] and _activities(db) == 1
+    other = client.post("/api/v1/activities", json=body, headers={**headers, "Idempotency-Key": "khac"})
+    assert other.status_code == 201 and _activities(db) == 2
+    bad = client.post("/api/v1/activities", json=body, headers={**headers, "Idempotency-Key": "x" * 201})
+    assert bad.status_code == 422 and "Idempotency-Key" in bad.get_json()["error"]["fields"]
+
+
+def test_api_question_sent_twice_with_one_idempotency_key_is_stored_once(client, db, make_user, api_token,
+                                                                         make_activity):
+    from app.models import Question
+
+    activity = make_activity()
+    headers = {**api_token(make_user("commune")), "Idempotency-Key": "cau-hoi-1"}
+    body = {"text": "Mua BHYT hộ gia đình ở đâu?", "topic": "bhyt"}
+    answers = [client.post(f"/api/v1/activities/{activity.id}/questions", json=body, headers=headers)
+               for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 200] and answers[0].get_json()["id"] == answers[1].get_json()["id"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Question)) == 1

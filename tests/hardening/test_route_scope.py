@@ -125,6 +125,7 @@ RULES: dict[str, object] = {
     "checkin.import_upload": WRITERS,
     "checkin.import_preview": WRITERS,  # a missing upload id answers 404 to allowed roles too
     "checkin.import_confirm": WRITERS,  # same URL as the preview: its GET is the preview
+    "checkin.import_cancel": POST,
     "api.create_checkin": TOKEN(ALL),  # same URL as the list
     "api.list_checkins": TOKEN(ALL),
     "api.activity_qr": TOKEN(ALL),
@@ -220,6 +221,7 @@ FIXED_ARGS = {
     "api.submit_task_product": {"task_id": 1},
     "checkin.import_preview": {"upload_id": "khong-co"},
     "checkin.import_confirm": {"upload_id": "khong-co"},
+    "checkin.import_cancel": {"upload_id": "khong-co"},
 }
 SLUG = "bhyt-day-2026"
 PLAN_SLUG = "phat-trien-bhxh-2026-2030"

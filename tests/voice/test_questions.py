@@ -153,3 +153,20 @@ def test_city_queue_shows_every_communes_open_questions_and_their_age(client, db
     assert 'data-commune="11948"' in html
     assert "11948" in client.get("/questions?commune=11948").get_data(as_text=True)
     assert "Câu hỏi của 11311" not in client.get("/questions?commune=11948").get_data(as_text=True)
+
+
+def test_a_residents_question_sent_twice_is_stored_once(db, app, make_activity, check_in):
+    """Issue 22 item 7: a double tap on "Gửi câu hỏi" (a slow phone) stores one question."""
+    import re
+
+    from tests.support import csrf_from
+
+    resident = app.test_client()
+    _, token = check_in(resident, make_activity())
+    page = resident.get(f"/cam-on/{token}").get_data(as_text=True)
+    form = page[page.index(f'action="/cam-on/{token}/cau-hoi"'):]
+    data = {"csrf_token": csrf_from(page), "form_token": re.search(r'name="form_token" value="([^"]+)"', form).group(1),
+            "question_text": "Thẻ BHYT hết hạn thì gia hạn ở đâu?", "question_topic": "bhyt"}
+    assert [resident.post(f"/cam-on/{token}/cau-hoi", data=data).status_code for _ in range(2)] == [302, 302]
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Question)).all()) == 1
