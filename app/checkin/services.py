@@ -357,12 +357,20 @@ def registration_for_ticket(activity, token, secret_key: str, conn: Connection =
 
 
 def register(activity: Activity, data: dict, now: datetime) -> tuple[Registration, bool]:
-    """Pre-register a person (SPEC §5); the same phone gets the same ticket back. Returns (row, created)."""
+    """Pre-register a person (SPEC §5) once per phone and once per form (its nonce). Returns (row, mine): `mine`
+    when this form stored it — now, or on an earlier send of the same form (a double tap: its ticket is shown
+    again); not when the phone registered before from another form (issue 22: no one else's ticket)."""
     person = clean_person(data, activity, now)
+    nonce = _clean_nonce(data.get("nonce"))
     # The ticket is a short random token stored in `ticket_nonce` (issue 16): 13 characters in the QR, not ~45.
-    values = dict(activity_id=activity.id, ticket_nonce=new_public_token(), revoked=False, created_at=now, **person)
+    values = dict(activity_id=activity.id, ticket_nonce=new_public_token(), revoked=False, created_at=now,
+                  nonce=nonce, **person)
     new_id = insert_once(Registration, values)
-    if new_id is None:  # unique (activity, phone): this person registered before
+    if new_id is None:  # unique (activity, nonce) or (activity, phone): this form or this person registered before
+        same_form = nonce is not None and db.session.scalar(select(Registration).where(
+            Registration.activity_id == activity.id, Registration.nonce == nonce))
+        if same_form:
+            return same_form, True
         found = db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
                                                              Registration.phone == person["phone"]))
         return found, False

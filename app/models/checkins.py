@@ -39,6 +39,7 @@ class Registration(_Person, db.Model):
     __tablename__ = "checkin_registrations"
     __table_args__ = (
         UniqueConstraint("activity_id", "phone"),
+        UniqueConstraint("activity_id", "nonce"),  # the form's nonce: a double tap registers once, phone or not
         CheckConstraint("consent", name="consent_given"),
         CheckConstraint("audience IS NULL OR audience BETWEEN 1 AND 6", name="audience"),
         CheckConstraint(f"bhyt_status IS NULL OR bhyt_status IN {BHYT_STATUSES!r}", name="bhyt_status"),
@@ -49,6 +50,7 @@ class Registration(_Person, db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
     # Today the ticket itself (a short random token, issue 16); in older rows the nonce inside a signed ticket.
     ticket_nonce: Mapped[str] = mapped_column(String(32), unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -154,3 +154,20 @@ def test_api_question_sent_twice_with_one_idempotency_key_is_stored_once(client,
     assert [a.status_code for a in answers] == [201, 200] and answers[0].get_json()["id"] == answers[1].get_json()["id"]
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Question)) == 1
+
+
+def test_pre_registration_sent_twice_without_a_phone_registers_once(app, client, db, make_activity):
+    """The double tap on "Đăng ký" (a slow phone): one registration; both answers show the same ticket."""
+    from app.checkin.services import poster_token
+    from app.models import Registration
+
+    activity = make_activity(preregistration=True)
+    url = f"/r/{poster_token(activity, app.config['SECRET_KEY'])}"
+    page = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "nonce": re.search(r'name="nonce"[^>]*value="([^"]+)"', page).group(1),
+            "full_name": "Lê Thị Không Số", "consent": "y", "audience": "", "residence_code": ""}
+    answers = [client.post(url, data=data).get_data(as_text=True) for _ in range(2)]
+    tickets = [re.search(r'/t/([^".]+)\.png', a).group(1) for a in answers]
+    assert tickets[0] == tickets[1]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
