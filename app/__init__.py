@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.activities import photo_routes as _activity_photos  # noqa: F401  (on the activities blueprint)
     from app.activities import routes as activities
     from app.admin import routes as admin
+    from app.agencies import routes as agencies
     from app.auth import routes as auth
     from app.campaigns import editor as _campaign_editor  # noqa: F401  (on the campaigns blueprint)
     from app.campaigns import routes as campaigns
@@ -155,13 +156,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.periodic import routes as periodic
     from app.reports import routes as reports
     from app.scheduler import admin_routes as _jobs_page  # noqa: F401  (the scheduled jobs page, on the admin blueprint)
+    from app.tasks import editor as _task_editor  # noqa: F401  (plan and task editor, on the tasks blueprint)
     from app.tasks import routes as tasks
     from app.voice import followup_routes as _voice_followups  # noqa: F401  (on the voice blueprint)
     from app.voice import routes as voice
 
     for module, prefix in ((auth, None), (main, None), (dashboard, None), (checkin, None), (admin, "/admin"),
                            (activities, None), (reports, None), (notifications, "/notifications"),
-                           (campaigns, "/campaigns"), (voice, None), (tasks, "/ke-hoach"),
+                           (campaigns, "/campaigns"), (voice, None), (tasks, "/ke-hoach"), (agencies, "/co-quan"),
                            (periodic, "/bao-cao-dinh-ky"), (api, "/api/v1")):
         app.register_blueprint(module.bp, url_prefix=prefix)
     csrf.exempt(api.bp)

@@ -38,6 +38,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "bundles/scanner.css": (*_STAFF_CSS, "css/checkin.css"),
     "bundles/staff.js": _STAFF_JS,
     "bundles/activity-form.js": (*_STAFF_JS, "js/activity-form.js"),
+    "bundles/task-editor.js": (*_STAFF_JS, "js/task-editor.js"),
     "bundles/dashboard.js": (*_STAFF_JS, "vendor/chartjs/chart.umd.min.js", "js/dashboard.js"),
     "bundles/targets.js": (*_STAFF_JS, "vendor/chartjs/chart.umd.min.js", "js/targets.js"),
     "bundles/scanner.js": (*_STAFF_JS, "vendor/qr-scanner/qr-scanner.umd.min.js", "js/scanner.js"),

@@ -6,7 +6,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.domain.roles import ADMIN_ROLES, CITY_READER_ROLES, READER_ROLES, ROLES, STAFF_ROLES
+from app.domain.roles import ADMIN_ROLES, CITY_OFFICE_ROLES, CITY_READER_ROLES, READER_ROLES, ROLES, STAFF_ROLES
 
 ROLE_LABELS = {
     "admin": _l("Quản trị hệ thống"),
@@ -46,6 +46,7 @@ NAV = (
     NavItem("reports.index", _l("Báo cáo (PDF)"), "bi-file-earmark-pdf", READER_ROLES, "reports"),
     NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", CITY_READER_ROLES),
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", CITY_READER_ROLES, "admin"),
+    NavItem("agencies.index", _l("Cơ quan, đơn vị"), "bi-building", CITY_OFFICE_ROLES, "admin"),
     NavItem("admin.users", _l("Người dùng"), "bi-people", ADMIN_ROLES, "admin"),
     NavItem("voice.erase_resident", _l("Dữ liệu người dân"), "bi-person-x", ADMIN_ROLES, "admin"),
     NavItem("admin.jobs", _l("Tác vụ định kỳ"), "bi-clock-history", ADMIN_ROLES, "admin"),
