@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
-from app.compliance.engine import ACTIVITY_HELD, ACTIVITY_PLANNED
+from app.compliance.engine import ACTIVITY_HELD, ACTIVITY_PLANNED, collector_paused
 from app.compliance.schedules import Schedule
 from app.compliance.tasks import LEAD_COMMUNES, Register, TaskSpec, TaskSubmissionFact, UnitActivityFact, evaluate_tasks
 from app.extensions import db
@@ -32,25 +32,40 @@ def task_spec(task: Task) -> TaskSpec:
                     tuple(task.lead_codes), frozenset(task.kinds or ()))
 
 
+def _rows(stmt) -> list:
+    """A Core SELECT on the session's connection: plain rows, without the ORM's row loading (as loader.py does)."""
+    return db.session.connection().execute(stmt).all()
+
+
+def _day(value) -> date:
+    """SQLite gives a date column back as 'YYYY-MM-DD' text (callers parse each distinct day once); PostgreSQL as a
+    date. The C fromisoformat is several times faster than SQLAlchemy's per-row Date processing (loader.py)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def unit_codes(city_id: int) -> tuple[dict[int, str], dict[int, str]]:
     """Codes by id of the city's communes and agencies (two queries)."""
-    communes = dict(db.session.execute(select(Commune.id, Commune.code).where(Commune.city_id == city_id)
-                                       .order_by(Commune.code)).all())
-    agencies = dict(db.session.execute(select(Agency.id, Agency.code).where(Agency.city_id == city_id)).all())
+    communes = dict(_rows(select(Commune.id, Commune.code).where(Commune.city_id == city_id).order_by(Commune.code)))
+    agencies = dict(_rows(select(Agency.id, Agency.code).where(Agency.city_id == city_id)))
     return communes, agencies
 
 
 def load_register(plan: Plan, as_of: date, year: int | None = None, tasks: list[Task] | None = None,
                   communes: list[str] | None = None) -> Register:
-    """Every active task's instances as of a date; `tasks` and `communes` narrow it (a lead, a unit)."""
-    rows = [t for t in (plan.tasks if tasks is None else tasks) if t.active]
-    specs = [task_spec(t) for t in rows]
-    commune_by_id, agency_by_id = unit_codes(plan.city_id)
-    codes = list(commune_by_id.values()) if communes is None else communes
-    submissions = load_task_submissions([t.id for t in rows], as_of, commune_by_id, agency_by_id)
-    kinds = sorted({k for s in specs for k in s.kinds})
-    activities = load_unit_activities(kinds, plan, as_of, commune_by_id, agency_by_id) if kinds else []
-    return evaluate_tasks(specs, codes, submissions, activities, as_of, plan.start_year, plan.end_year, year)
+    """Every active task's instances as of a date; `tasks` and `communes` narrow it (a lead, a unit).
+
+    Hundreds of thousands of instances at national scale: the cyclic collector is paused over the load and the
+    evaluation, as `loader.load_matrix` does (the rows and facts hold no cycles; bench/tasks.py).
+    """
+    with collector_paused():
+        rows = [t for t in (plan.tasks if tasks is None else tasks) if t.active]
+        specs = [task_spec(t) for t in rows]
+        commune_by_id, agency_by_id = unit_codes(plan.city_id)
+        codes = list(commune_by_id.values()) if communes is None else communes
+        submissions = load_task_submissions([t.id for t in rows], as_of, commune_by_id, agency_by_id)
+        kinds = sorted({k for s in specs for k in s.kinds})
+        activities = load_unit_activities(kinds, plan, as_of, commune_by_id, agency_by_id) if kinds else []
+        return evaluate_tasks(specs, codes, submissions, activities, as_of, plan.start_year, plan.end_year, year)
 
 
 def load_task_submissions(task_ids: list[int], as_of: date, commune_by_id: dict[int, str],
@@ -59,12 +74,17 @@ def load_task_submissions(task_ids: list[int], as_of: date, commune_by_id: dict[
     if not task_ids:
         return []
     stmt = (select(TaskSubmission.id, TaskSubmission.task_id, TaskSubmission.period, TaskSubmission.agency_id,
-                   TaskSubmission.commune_id, TaskSubmission.submitted_on)
+                   TaskSubmission.commune_id, type_coerce(TaskSubmission.submitted_on, String))
             .where(TaskSubmission.task_id.in_(task_ids), TaskSubmission.withdrawn_at.is_(None),
                    TaskSubmission.submitted_on <= as_of))
-    return [TaskSubmissionFact(id_, task_id, period,
-                               agency_by_id.get(agency_id) if agency_id else commune_by_id.get(commune_id, ""), on)
-            for id_, task_id, period, agency_id, commune_id, on in db.session.execute(stmt)]
+    parsed: dict = {}
+    fact, communes, agencies, out = TaskSubmissionFact, commune_by_id.get, agency_by_id.get, []
+    for id_, task_id, period, agency_id, commune_id, on in _rows(stmt):
+        day = parsed.get(on)
+        if day is None:
+            day = parsed[on] = _day(on)
+        out.append(fact(id_, task_id, period, agencies(agency_id) if agency_id else communes(commune_id, ""), day))
+    return out
 
 
 def load_unit_activities(kinds: list[str], plan: Plan, as_of: date, commune_by_id: dict[int, str],
@@ -76,12 +96,15 @@ def load_unit_activities(kinds: list[str], plan: Plan, as_of: date, commune_by_i
             .where(Activity.kind.in_(kinds), Activity.status.in_((ACTIVITY_HELD, ACTIVITY_PLANNED)),
                    Activity.evidence_date >= lo,
                    or_(Activity.commune_id.is_not(None), Activity.agency_id.is_not(None))))
-    parse = date.fromisoformat
+    parsed: dict = {}
     out = []
-    for id_, commune_id, agency_id, kind, status, when in db.session.execute(stmt):
+    for id_, commune_id, agency_id, kind, status, when in _rows(stmt):
         code = agency_by_id.get(agency_id) if agency_id else commune_by_id.get(commune_id)
         if code is not None:
-            out.append(UnitActivityFact(id_, code, kind, status, when if isinstance(when, date) else parse(when)))
+            day = parsed.get(when)
+            if day is None:
+                day = parsed[when] = _day(when)
+            out.append(UnitActivityFact(id_, code, kind, status, day))
     return out
 
 
