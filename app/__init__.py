@@ -156,6 +156,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.periodic import routes as periodic
     from app.reports import routes as reports
     from app.scheduler import admin_routes as _jobs_page  # noqa: F401  (the scheduled jobs page, on the admin blueprint)
+    from app.targets import emulation_routes as _emulation  # noqa: F401  (on the targets blueprint)
+    from app.targets import import_routes as _targets_import  # noqa: F401  (on the targets blueprint)
+    from app.targets import routes as targets
     from app.tasks import editor as _task_editor  # noqa: F401  (plan and task editor, on the tasks blueprint)
     from app.tasks import routes as tasks
     from app.voice import followup_routes as _voice_followups  # noqa: F401  (on the voice blueprint)
@@ -164,6 +167,6 @@ def _register_blueprints(app: Flask) -> None:
     for module, prefix in ((auth, None), (main, None), (dashboard, None), (checkin, None), (admin, "/admin"),
                            (activities, None), (reports, None), (notifications, "/notifications"),
                            (campaigns, "/campaigns"), (voice, None), (tasks, "/ke-hoach"), (agencies, "/co-quan"),
-                           (periodic, "/bao-cao-dinh-ky"), (api, "/api/v1")):
+                           (periodic, "/bao-cao-dinh-ky"), (targets, "/chi-tieu"), (api, "/api/v1")):
         app.register_blueprint(module.bp, url_prefix=prefix)
     csrf.exempt(api.bp)

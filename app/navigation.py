@@ -44,7 +44,7 @@ NAV = (
     NavItem("tasks.index", _l("Nhiệm vụ kế hoạch"), "bi-list-task", ROLES),
     NavItem("periodic.index", _l("Báo cáo định kỳ"), "bi-calendar-check", ROLES, "reports"),
     NavItem("reports.index", _l("Báo cáo (PDF)"), "bi-file-earmark-pdf", READER_ROLES, "reports"),
-    NavItem("dashboard.targets", _l("Chỉ tiêu"), "bi-graph-up-arrow", CITY_READER_ROLES),
+    NavItem("targets.communes", _l("Chỉ tiêu"), "bi-graph-up-arrow", READER_ROLES),  # city totals linked from it
     NavItem("main.communes", _l("Đơn vị cấp xã"), "bi-geo-alt", CITY_READER_ROLES, "admin"),
     NavItem("agencies.index", _l("Cơ quan, đơn vị"), "bi-building", CITY_OFFICE_ROLES, "admin"),
     NavItem("admin.users", _l("Người dùng"), "bi-people", ADMIN_ROLES, "admin"),

@@ -48,6 +48,19 @@ def as_of(raw: str | None, today: date) -> date:
     return day(raw, "as_of") or today
 
 
+BAD_YEAR = "Năm phải là số nguyên từ 2000 đến 2100."
+
+
+def year(raw: str | None, default: int) -> int:
+    """`?year=` of the targets and emulation pages (2000–2100); empty means `default`."""
+    text = (raw or "").strip()
+    if not text:
+        return default
+    if text.isascii() and text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100:
+        return int(text)
+    raise ParamError({"year": BAD_YEAR}, BAD_YEAR)
+
+
 def page(raw: str | None) -> int:
     """`?page=` of a page: 1–MAX_PAGE, junk → 1, huge → MAX_PAGE, so the OFFSET stays in range."""
     text = (raw or "").strip()

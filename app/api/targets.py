@@ -4,7 +4,7 @@ city office; any invalid row refuses the whole payload (422, per-row field error
 from datetime import date
 from functools import partial
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -14,10 +14,10 @@ from app.auth.access import scope
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import today_local
-from app.models import Commune, CommuneTarget
+from app.models import City, Commune, CommuneTarget
 from app.schemas.targets import CommuneActualsIn, CommuneTargetsIn, row_errors
 from app.targets import communes as service
-from app.targets.standings import standings
+from app.targets.standings import standings, weights_for
 
 READERS = ("admin", "city", "commune", "viewer")
 WRITERS = ("admin", "city")
@@ -103,5 +103,6 @@ def emulation():
     own = None
     if principal.role == "commune":
         own = db.session.scalar(select(Commune.code).where(Commune.id == principal.commune_id))
+    city_id = db.session.scalar(select(City.id).where(City.key == current_app.config["CITY"]))
     return jsonify([{"code": s.code, "name": s.name, "score": s.score, "rank": s.rank, "parts": dict(s.parts)}
-                    for s in standings(year, as_of) if own is None or s.code == own])
+                    for s in standings(year, as_of, weights_for(city_id, year)) if own is None or s.code == own])

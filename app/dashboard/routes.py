@@ -65,13 +65,15 @@ def city():
         board = campaign_dashboard(slug, as_of)
     except LookupError:
         abort(404)
+    from app.targets.pages import dashboard_block
     from app.tasks.services import city_of, dashboard_tasks
 
     city = city_of(current_app.config["CITY"])
     plans = dashboard_tasks(city.id, as_of) if city else []
     return render_template("dashboard/city.html", board=board, campaigns=campaigns, slug=slug, as_of=as_of,
                            as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis, has_targets=has_targets(),
-                           task_plans=plans)
+                           task_plans=plans, targets_block=dashboard_block(as_of, request.args,
+                                                                           city.id if city else None))
 
 
 @bp.route("/dashboard/commune")

@@ -47,20 +47,23 @@ CONSULT = _f("consultations", "Số lượt tư vấn", COUNT, True)
 NEW_BHYT = _f("new_bhyt", "Số người tham gia BHYT mới")
 NEW_BHXH = _f("new_bhxh", "Số người tham gia BHXH tự nguyện mới")
 LEAFLETS = _f("leaflets", "Số tờ rơi, tờ gấp phát ra")
+# Given out at any activity (seed 001 §IV.13, messages 18–19 of seed 002): recorded by every kind (SPEC §16).
+DONATED = (_f("donated_books", "Số sổ BHXH trao tặng"), _f("donated_cards", "Số thẻ BHYT trao tặng"))
 
-KINDS: dict[str, Kind] = {k.code: k for k in (
+_KINDS = (
     Kind("fair", "Ngày hội tuyên truyền, tư vấn, giải đáp chính sách", True,
          (EXTRA, CONSULT, NEW_BHYT, NEW_BHXH, LEAFLETS)),
     Kind("conference", "Hội nghị tuyên truyền, đối thoại, tư vấn trực tiếp", True,
-         (EXTRA, _f("questions", "Số câu hỏi được giải đáp"))),
+         (EXTRA, _f("questions", "Số câu hỏi được giải đáp"), NEW_BHYT, NEW_BHXH)),
     Kind("communication_point", "Điểm truyền thông cộng đồng / gian hàng / điểm tư vấn", True,
          (EXTRA, CONSULT, LEAFLETS, NEW_BHYT, NEW_BHXH)),
     Kind("small_group", "Truyền thông nhóm nhỏ, tư vấn hộ gia đình", True,
-         (EXTRA, _f("households", "Số hộ gia đình được tư vấn"))),
+         (EXTRA, _f("households", "Số hộ gia đình được tư vấn"), NEW_BHYT, NEW_BHXH)),
     Kind("launch", "Lễ ra quân", True, (EXTRA,)),
     Kind("contest", "Hội thi tìm hiểu chính sách", True, (EXTRA,)),
     Kind("integrated", "Tuyên truyền lồng ghép (cơ sở KCB, sinh hoạt cộng đồng, chi bộ, đoàn thể)", True,
-         (EXTRA, _f("setting", "Hình thức lồng ghép (cơ sở KCB, sinh hoạt cộng đồng, chi bộ…)", TEXT))),
+         (EXTRA, _f("setting", "Hình thức lồng ghép (cơ sở KCB, sinh hoạt cộng đồng, chi bộ…)", TEXT), NEW_BHYT,
+          NEW_BHXH)),
     Kind("livestream", "Livestream, tọa đàm trực tuyến", False,
          (_f("url", "Đường dẫn buổi phát", URL, True), _f("views", "Lượt xem"),
           _f("interactions", "Lượt tương tác"), _f("questions", "Số câu hỏi được giải đáp"))),
@@ -79,7 +82,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
           _f("potential", "Số người tiềm năng tham gia BHYT", COUNT, True))),
     Kind("advisory", "Văn bản tham mưu UBND cấp xã", False,
          (_f("doc_number", "Số văn bản", TEXT, True), _f("doc_date", "Ngày văn bản", DATE, True))),
-)}
+)
+KINDS: dict[str, Kind] = {k.code: Kind(k.code, k.label, k.qr, k.results + DONATED) for k in _KINDS}
+# The direct kinds (SPEC §16): each records the new BHYT and BHXH participants enrolled there.
+DIRECT_KINDS = ("fair", "communication_point", "conference", "small_group", "integrated")
 QR_KINDS = frozenset(k for k, v in KINDS.items() if v.qr)
 STATUSES = ("planned", "held", "cancelled")
 STATUS_LABELS = {"planned": "Kế hoạch", "held": "Đã tổ chức", "cancelled": "Đã hủy"}

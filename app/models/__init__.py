@@ -9,7 +9,7 @@ from app.models.idempotency import FormSubmission
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
 from app.models.org import COMMUNE_KINDS, Audience, City, Commune, Message
 from app.models.periodic import PeriodicReport, PeriodicReportVersion, ReportingPeriod
-from app.models.targets import CommuneActual, CommuneTarget, Target, TargetActual
+from app.models.targets import CommuneActual, CommuneTarget, EmulationWeights, Shortfall, Target, TargetActual
 from app.models.users import ApiToken, LoginAttempt, LoginThrottle, User
 from app.models.voice import FollowUp, Question, Rating
 
@@ -39,6 +39,8 @@ __all__ = [
     "City",
     "CommuneActual",
     "CommuneTarget",
+    "EmulationWeights",
+    "Shortfall",
     "ComplianceSnapshot",
     "JobRun",
     "Notification",

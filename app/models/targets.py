@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -67,3 +67,37 @@ class CommuneActual(_CommuneFigures, db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     month: Mapped[int] = mapped_column(Integer)
+
+
+class Shortfall(db.Model):
+    """Why a commune is below its pro-rata target in a year, as the city office records it (seed 000 §V.7:
+    "xác định rõ nguyên nhân, trách nhiệm và giải pháp khắc phục cụ thể")."""
+
+    __tablename__ = "target_shortfalls"
+    __table_args__ = (UniqueConstraint("commune_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    cause: Mapped[str] = mapped_column(Text, default="")
+    responsibility: Mapped[str] = mapped_column(Text, default="")
+    remedy: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class EmulationWeights(db.Model):
+    """The weights of the emulation score of a year, set by the city office (SPEC §16); a year without a row uses
+    the shipped default (40 % duties, 20 % tasks, 40 % targets)."""
+
+    __tablename__ = "emulation_weights"
+    __table_args__ = (UniqueConstraint("city_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    duties: Mapped[float] = mapped_column(Float)
+    tasks: Mapped[float] = mapped_column(Float)
+    targets: Mapped[float] = mapped_column(Float)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -61,6 +61,8 @@ SUMMED_RESULTS = (
     ("at_risk", "Số người có nguy cơ gián đoạn tham gia BHYT"),
     ("state_supported", "Số người được ngân sách hỗ trợ mức đóng"),
     ("potential", "Số người tiềm năng tham gia BHYT"),
+    ("donated_books", "Số sổ BHXH trao tặng"),
+    ("donated_cards", "Số thẻ BHYT trao tặng"),
 )
 
 

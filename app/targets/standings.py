@@ -1,8 +1,10 @@
-"""The emulation ranking from the database (SPEC §16): duty parts from the compliance engine as of a date, target
-parts from the commune targets and the actuals known by then. The computation itself is app.targets.emulation."""
+"""The emulation ranking from the database (SPEC §16): duty parts from the compliance engine as of a date, task
+parts from the plans' task register as of that date, target parts from the commune targets and the actuals known
+by then, with the weights the city office set for the year. The computation itself is app.targets.emulation."""
 
 import calendar
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -10,9 +12,12 @@ from sqlalchemy import select
 from app.compliance import loader
 from app.compliance.loader import load_matrix
 from app.extensions import db
-from app.models import Campaign, CommuneActual, CommuneTarget
+from app.models import Campaign, CommuneActual, CommuneTarget, EmulationWeights, Plan
+from app.models.audit import record
 from app.targets.communes import FIGURES
-from app.targets.emulation import DEFAULT_WEIGHTS, Entry, Standing, duty_part, rank, target_part
+from app.targets.emulation import DEFAULT_WEIGHTS, PARTS, Entry, Standing, duty_part, rank, target_part
+
+DUE = ("done", "late", "overdue")  # a duty or task instance whose window has closed, or that has its evidence
 
 
 def year_campaigns(year: int, as_of: date) -> list[str]:
@@ -32,8 +37,28 @@ def duty_counts(year: int, as_of: date) -> dict[str, tuple[int, int]]:
         for row in load_matrix(slug, as_of).rows:
             tally = counts[row.commune.code]
             tally[0] += row.counts["done"]
-            tally[1] += row.counts["done"] + row.counts["late"] + row.counts["overdue"]
+            tally[1] += sum(row.counts[s] for s in DUE)
     return {code: (on_time, due) for code, (on_time, due) in counts.items()}
+
+
+def task_counts(year: int, as_of: date) -> dict[str, tuple[int, int]]:
+    """(completed, due) per commune code of the plans' tasks led by every commune (SPEC §14), for the periods of
+    `year`, as the task register judges them on `as_of`; completed = done or late, due = done, late or overdue."""
+    from app.compliance.task_loader import load_plan, load_register
+
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for slug, city_id in db.session.execute(select(Plan.slug, Plan.city_id)).all():
+        plan = load_plan(slug, city_id)
+        tasks = [t for t in plan.tasks if t.active and t.lead_type == "communes"]
+        if not tasks or not plan.start_year <= year <= plan.end_year:
+            continue
+        for row in load_register(plan, as_of, year, tasks).rows:
+            for instance in row.instances:
+                if instance.status in DUE:
+                    tally = counts[instance.unit_code]
+                    tally[0] += instance.completed
+                    tally[1] += 1
+    return {code: (completed, due) for code, (completed, due) in counts.items()}
 
 
 def _month_closed(year: int, month: int, as_of: date) -> bool:
@@ -47,19 +72,76 @@ def latest_actuals(year: int, as_of: date) -> dict[int, CommuneActual]:
     return {row.commune_id: row for row in rows if _month_closed(year, row.month, as_of)}
 
 
-def standings(year: int, as_of: date, weights=DEFAULT_WEIGHTS) -> list[Standing]:
-    """Every commune's emulation standing for `year` as of `as_of`. Tasks are not measured yet (no task register):
-    their part is None and weighs nothing."""
+def weights_for(city_id: int | None, year: int) -> dict[str, float]:
+    """The weights the city office set for `year` (shares summing to 1), else the default of SPEC §16."""
+    row = None if city_id is None else db.session.scalar(
+        select(EmulationWeights).where(EmulationWeights.city_id == city_id, EmulationWeights.year == year))
+    return dict(DEFAULT_WEIGHTS) if row is None else {part: getattr(row, part) for part in PARTS}
+
+
+def set_weights(city_id: int, year: int, weights: dict[str, float], actor_id: int | None) -> EmulationWeights:
+    """Store the weights of a year (shares summing to 1, checked by the caller's form); audited."""
+    row = db.session.scalar(select(EmulationWeights).where(EmulationWeights.city_id == city_id,
+                                                           EmulationWeights.year == year))
+    old = None if row is None else {part: getattr(row, part) for part in PARTS}
+    if row is None:
+        row = EmulationWeights(city_id=city_id, year=year)
+        db.session.add(row)
+    for part in PARTS:
+        setattr(row, part, weights[part])
+    row.recorded_by_id = actor_id
+    db.session.flush()
+    record(actor_id, "set_emulation_weights", "emulation_weights", row.id, year=year, old=old, new=dict(weights))
+    return row
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What a commune's parts are made of: duties (on time, due), tasks (completed, due), the target shares."""
+
+    duties: tuple[int, int]
+    tasks: tuple[int, int]
+    targets: dict[str, float | None]
+
+
+def measured(year: int, as_of: date) -> tuple[list[Entry], dict[str, Detail]]:
+    """Every commune's measured parts for `year` as of `as_of`, and what each is made of."""
     communes, code_by_id = loader.load_communes()
-    duties = duty_counts(year, as_of)
+    duties, tasks = duty_counts(year, as_of), task_counts(year, as_of)
     targets = {t.commune_id: t for t in db.session.scalars(select(CommuneTarget).where(CommuneTarget.year == year))}
     actuals = latest_actuals(year, as_of)
     id_by_code = {code: id_ for id_, code in code_by_id.items()}
-    entries = []
+    entries, details = [], {}
     for commune in communes:
         cid = id_by_code[commune.code]
         target, actual = targets.get(cid), actuals.get(cid)
         pairs = [(getattr(target, f), getattr(actual, f, None)) for f in FIGURES] if target else []
-        entries.append(Entry(commune.code, commune.name, duty_part(*duties.get(commune.code, (0, 0))), None,
-                             target_part(pairs)))
-    return rank(entries, weights)
+        duty, task = duties.get(commune.code, (0, 0)), tasks.get(commune.code, (0, 0))
+        entries.append(Entry(commune.code, commune.name, duty_part(*duty), duty_part(*task), target_part(pairs)))
+        details[commune.code] = Detail(duty, task, {f: (min((p[1] or 0) / p[0], 1.0) if p[0] else None)
+                                                    for f, p in zip(FIGURES, pairs, strict=True)} if pairs else {})
+    return entries, details
+
+
+def standings(year: int, as_of: date, weights=DEFAULT_WEIGHTS) -> list[Standing]:
+    """Every commune's emulation standing for `year` as of `as_of`, best first."""
+    return rank(measured(year, as_of)[0], weights)
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """A commune's standing, what its parts are made of, and the communes sharing its rank (by name)."""
+
+    standing: Standing
+    detail: Detail
+    tied_with: tuple[str, ...]
+
+
+def ranking(year: int, as_of: date, weights=DEFAULT_WEIGHTS) -> list[RankedRow]:
+    """The ranking with its explanation: every commune best first, each with its counts and its ties."""
+    entries, details = measured(year, as_of)
+    ranked = rank(entries, weights)
+    names: dict[int, list[str]] = defaultdict(list)
+    for standing in ranked:
+        names[standing.rank].append(standing.name)
+    return [RankedRow(s, details[s.code], tuple(n for n in names[s.rank] if n != s.name)) for s in ranked]

@@ -3,12 +3,12 @@
 import pytest
 
 MENU = {
-    "admin": {"main.communes", "admin.users", "dashboard.targets"},
-    "city": {"main.communes", "dashboard.targets"},
-    "viewer": {"main.communes", "dashboard.targets"},
-    "commune": set(),
+    "admin": {"main.communes", "admin.users", "targets.communes"},
+    "city": {"main.communes", "targets.communes"},
+    "viewer": {"main.communes", "targets.communes"},
+    "commune": {"targets.communes"},  # their own commune's targets page (the city totals are linked from it)
 }
-ALL_GUARDED = {"main.communes", "admin.users", "dashboard.targets"}
+ALL_GUARDED = {"main.communes", "admin.users", "targets.communes", "dashboard.targets"}
 
 
 @pytest.mark.parametrize("role", ["admin", "city", "commune", "viewer"])

@@ -160,11 +160,27 @@ def test_periodic_figures_export_neutralises_formulas(client, db, make_user, log
     assert_neutralised(client.get("/bao-cao-dinh-ky/2026-H1/so-lieu.xlsx"), EVIL[0])
 
 
+def test_targets_and_emulation_exports_neutralise_formulas(client, db, make_user, login):
+    """The city office's cause, responsibility and remedy of a shortfall, and a commune's name, reach the targets
+    table and the commendation proposal as text (issue 19)."""
+    from app.models import Commune, CommuneTarget, Shortfall
+
+    commune = db.session.scalar(select(Commune).where(Commune.code == "11311"))
+    commune.name = EVIL[0]
+    db.session.add(CommuneTarget(commune_id=commune.id, year=2026, bhxh_bat_buoc=10, bhxh_tu_nguyen=1, bhyt_rate=90))
+    db.session.add(Shortfall(commune_id=commune.id, year=2026, cause=EVIL[1], responsibility=EVIL[2], remedy=EVIL[3]))
+    db.session.commit()
+    login(make_user("city"))
+    assert_neutralised(client.get("/chi-tieu/xa.xlsx?year=2026&as_of=2026-06-30"), *EVIL)
+    assert_neutralised(client.get("/chi-tieu/thi-dua.xlsx?year=2026&as_of=2026-06-30&top=114"), EVIL[0])
+
+
 def test_every_export_route_is_covered_here(app):
     """A new CSV/XLSX route must get its test in this file (and go through app/tabular.py)."""
     exports = sorted(rule.endpoint for rule in app.url_map.iter_rules()
                      if rule.rule.endswith((".csv", ".xlsx", "attendance.<fmt>")))
     assert exports == ["activities.export_csv", "activities.export_xlsx", "campaigns.export_csv",
                        "campaigns.export_xlsx", "checkin.export_attendance",
-                       "dashboard.city_xlsx", "dashboard.targets_xlsx", "periodic.figures_xlsx", "tasks.progress_xlsx", "tasks.register_xlsx",
+                       "dashboard.city_xlsx", "dashboard.targets_xlsx", "periodic.figures_xlsx", "targets.communes_xlsx",
+                       "targets.emulation_xlsx", "tasks.progress_xlsx", "tasks.register_xlsx",
                        "tasks.task_xlsx", "voice.export_followups"], exports

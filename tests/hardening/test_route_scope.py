@@ -205,12 +205,26 @@ RULES: dict[str, object] = {
     "api.list_periodic_reports": TOKEN(WITH_AGENCY),
     "api.save_periodic_report": TOKEN(WITH_AGENCY),  # same URL as the list: its GET is the list
     "api.periodic_report_pdf": TOKEN(WITH_AGENCY),
+    # Targets by commune (issue 19): a commune user sees its own commune's page and its own line of the list.
+    "targets.communes": ALL,  # a commune user is sent to its own commune's page
+    "targets.communes_xlsx": CITY,
+    "targets.shortfalls": ALL,
+    "targets.commune": ALL,
+    "targets.record_shortfall": POST,
+    "targets.import_targets": OFFICE,
+    "targets.import_preview": OFFICE,  # a missing upload id answers 404 to the office too
+    "targets.import_confirm": OFFICE,  # same URL as the preview: its GET is the preview
+    "targets.edit_targets": OFFICE,
+    "targets.emulation": ALL,  # a commune user sees its own line, with its rank in the city
+    "targets.set_emulation_weights": POST,
+    "targets.emulation_xlsx": CITY,
+    "targets.emulation_pdf": CITY,
 }
 
 # Which URL argument names an object, and where to find the commune user's own one / another commune's.
 OBJECT_ARGS = ("activity_id", "photo_id", "code", "user_id", "token", "question_id", "followup_id", "task_id",
                "submission_id")
-MISSING_OK = {"checkin.import_preview", "checkin.import_confirm"}
+MISSING_OK = {"checkin.import_preview", "checkin.import_confirm", "targets.import_preview", "targets.import_confirm"}
 ROLE_FIRST = {"tasks.edit_task"}  # a city-office editor: a commune user is refused (403) before the lookup
 
 
@@ -236,6 +250,8 @@ FIXED_ARGS = {
     "checkin.import_preview": {"upload_id": "khong-co"},
     "checkin.import_confirm": {"upload_id": "khong-co"},
     "checkin.import_cancel": {"upload_id": "khong-co"},
+    "targets.import_preview": {"upload_id": "khong-co"},
+    "targets.import_confirm": {"upload_id": "khong-co"},
 }
 SLUG = "bhyt-day-2026"
 PLAN_SLUG = "phat-trien-bhxh-2026-2030"

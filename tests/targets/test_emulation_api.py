@@ -1,4 +1,5 @@
-"""GET /api/v1/emulation: duties from the compliance engine as of the date, targets from the stored figures."""
+"""GET /api/v1/emulation: duties from the compliance engine as of the date, tasks from the task register as of the
+date, targets from the stored figures."""
 
 from datetime import date
 
@@ -23,20 +24,25 @@ def test_the_ranking_replays_the_engine_and_the_actuals_known_on_the_date(client
     late = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=city).get_json()
     first = late[0]
     # duties: 3 on time of the 9 of bhyt-day-2026 (Hải Phòng's only 2026 campaign), all due on 20/7 = 33.33 %
+    # tasks led by every commune (plan phat-trien-bhxh-2026-2030), due by 20/7: I.1 (Q II), I.3 (January), I.5
+    # (Q I, Q II, due 10/4 and 10/7), II.5, III.5 and III.11 (first half, to 20/6) overdue or late, III.11's
+    # second half done by the fair: 2 completed (III.11 twice, the first late) of 8 = 25 %
     # targets (the July actuals are not closed on 20/7, June's count): (0.5 + 1 + 76/95) / 3 = 76.67 %
-    # score: (0.4·33.333 + 0.4·76.667) / 0.8 — no task register yet, its weight is spread = 55
-    assert first == {"code": "11311", "name": "Phường Hồng Bàng", "score": 55.0, "rank": 1,
-                     "parts": {"duties": 33.33, "tasks": None, "targets": 76.67}}
+    # score: 0.4·33.333 + 0.2·25 + 0.4·76.667 = 13.333 + 5 + 30.667 = 49
+    assert first == {"code": "11311", "name": "Phường Hồng Bàng", "score": 49.0, "rank": 1,
+                     "parts": {"duties": 33.33, "tasks": 25.0, "targets": 76.67}}
     assert {row["rank"] for row in late[1:]} == {2} and all(row["score"] == 0 for row in late[1:])
 
     early = client.get("/api/v1/emulation?year=2026&as_of=2026-07-02", headers=city).get_json()[0]
     # 2/7: due are duty 1 (closed 29/6, overdue) and duties 2, 3 (done by the fair); the report is not due yet:
-    # 2 of 3 = 66.67 %; score (0.4·66.667 + 0.4·76.667) / 0.8 = 71.67
-    assert early == {"code": "11311", "name": "Phường Hồng Bàng", "score": 71.67, "rank": 1,
-                     "parts": {"duties": 66.67, "tasks": None, "targets": 76.67}}
+    # 2 of 3 = 66.67 %; tasks: I.5 of Q II is not due before 10/7: 2 of 7 = 28.57 %;
+    # score 0.4·66.667 + 0.2·28.571 + 0.4·76.667 = 26.667 + 5.714 + 30.667 = 63.05
+    assert early == {"code": "11311", "name": "Phường Hồng Bàng", "score": 63.05, "rank": 1,
+                     "parts": {"duties": 66.67, "tasks": 28.57, "targets": 76.67}}
     before = next(row for row in client.get("/api/v1/emulation?year=2026&as_of=2026-06-10", headers=city).get_json()
                   if row["code"] == "11311")
-    assert before["parts"] == {"duties": None, "tasks": None, "targets": 0.0}  # no campaign begun, no month closed
+    # 10/6: no campaign begun, no month closed; tasks I.3 (January) and I.5 (Q I) overdue
+    assert before["parts"] == {"duties": None, "tasks": 0.0, "targets": 0.0}
 
     own = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=commune).get_json()
     assert [(row["code"], row["rank"]) for row in own] == [("11311", 1)]
