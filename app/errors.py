@@ -1,4 +1,12 @@
-"""Error pages in Vietnamese, JSON errors for the API; a 500 rolls the session back; a lost database is a 503."""
+"""Error pages in Vietnamese, JSON errors for the API; a 500 rolls the session back; a lost database is a 503.
+
+Nothing escapes to the WSGI server: the session's teardown cannot raise (a connection that died under a request
+is invalidated, not rolled back), and an error that still gets past Flask's handlers (a handler's own template
+failing, say) is answered by `LastResort` with the same JSON or a plain page — never the server's English page.
+"""
+
+import json
+import sys
 
 from flask import Flask, jsonify, make_response, render_template, request
 from sqlalchemy import exc as sa_exc
@@ -40,11 +48,18 @@ def json_error(status: int, message: str | None = None, fields: dict | None = No
     return jsonify(body), status
 
 
-def database_unavailable(exc: BaseException) -> bool:
-    """True when the error means the database cannot be reached (refused, dropped, pool exhausted), not a bug."""
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError):
-        return True
-    return isinstance(exc, sa_exc.DBAPIError) and bool(exc.connection_invalidated)
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when the error, or one it was raised from, means the database cannot be reached (refused, dropped,
+    pool exhausted) — not a bug. A session left unusable by such an error (PendingRollbackError) counts too."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError
+                      | sa_exc.PendingRollbackError):
+            return True
+        if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def unavailable_response():
@@ -58,8 +73,55 @@ def unavailable_response():
     return response
 
 
+def _safe_teardown(exc: BaseException | None = None) -> None:
+    """Flask-SQLAlchemy's teardown, unable to raise: the rollback of a connection that died under the request fails,
+    so the session's connections are invalidated (the pool replaces them) and the session is forgotten."""
+    try:
+        db.session.remove()
+    except Exception:
+        try:
+            db.session.invalidate()
+        except Exception:  # noqa: S110 — nothing more can be done with a dead connection; the pool replaces it
+            pass
+        db.session.registry.clear()
+
+
+class LastResort:
+    """WSGI wrapper: an exception that got past Flask's own handlers is answered here, not by the server."""
+
+    def __init__(self, wsgi_app, logger):
+        self.wsgi_app = wsgi_app
+        self.logger = logger
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception as exc:
+            self.logger.exception("error outside the handlers on %s", environ.get("PATH_INFO"))
+            status = 503 if database_unavailable(exc) else 500
+            message = MESSAGES_VI[status]
+            headers = [("Cache-Control", "no-store")]
+            if status == 503:
+                headers.append(("Retry-After", str(RETRY_AFTER_SECONDS)))
+            if environ.get("PATH_INFO", "").startswith("/api/"):
+                body = json.dumps({"error": {"code": CODES[status], "message": message, "fields": {}}},
+                                  ensure_ascii=False).encode()
+                headers.append(("Content-Type", "application/json"))
+            else:
+                body = (f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi {status}</title>'
+                        f"<p>{message}</p></html>").encode()
+                headers.append(("Content-Type", "text/html; charset=utf-8"))
+            headers.append(("Content-Length", str(len(body))))
+            start_response(f"{status} {'Service Unavailable' if status == 503 else 'Internal Server Error'}",
+                           headers, sys.exc_info())
+            return [body]
+
+
 def register(app: Flask) -> None:
-    """Install the handlers."""
+    """Install the handlers, the teardown that cannot raise and the last-resort wrapper."""
+    funcs = app.teardown_appcontext_funcs
+    app.teardown_appcontext_funcs[:] = [_safe_teardown if getattr(f, "__self__", None) is db else f for f in funcs]
+    app.wsgi_app = LastResort(app.wsgi_app, app.logger)
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

@@ -60,3 +60,21 @@ def post_form(client, url: str, data: dict, form_url: str | None = None, **kwarg
     payload = dict(data)
     payload["csrf_token"] = csrf_token(client, form_url or url)
     return client.post(url, data=payload, **kwargs)
+
+
+FRAGMENT_RE = re.compile(r'data-fragment="([^"]+)" data-block="([^"]+)"')
+
+
+def dashboard_with_blocks(client, url: str) -> str:
+    """The city dashboard as a browser ends up showing it: the page, then each block it fetches after it is
+    shown (`data-fragment`, with the header the page's script sends) appended."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    blocks = FRAGMENT_RE.findall(html)
+    assert blocks, "the dashboard names no block to fetch"
+    for src, _name in blocks:
+        part = client.get(src.replace("&amp;", "&"), headers={"X-Fragment": "1"})
+        assert part.status_code == 200 and "<html" not in part.get_data(as_text=True)
+        html += part.get_data(as_text=True)
+    return html

@@ -65,15 +65,45 @@ def city():
         board = campaign_dashboard(slug, as_of)
     except LookupError:
         abort(404)
-    from app.targets.pages import dashboard_block
-    from app.tasks.services import city_of, dashboard_tasks
-
-    city = city_of(current_app.config["CITY"])
-    plans = dashboard_tasks(city.id, as_of) if city else []
+    block_args = {"campaign": slug, "as_of": as_of.isoformat(),
+                  **{k: request.args[k][:20] for k in ("tsort", "tdir") if request.args.get(k)}}
     return render_template("dashboard/city.html", board=board, campaigns=campaigns, slug=slug, as_of=as_of,
                            as_of_text=fmt_date(as_of), errors=errors, kpis=board.kpis, has_targets=has_targets(),
-                           task_plans=plans, targets_block=dashboard_block(as_of, request.args,
-                                                                           city.id if city else None))
+                           blocks=[(name, title, url_for("dashboard.block", name=name, **block_args))
+                                   for name, title in BLOCKS.items()])
+
+
+# The city dashboard's second-wave blocks, each fetched by the page after it is shown (a link without script):
+# the plan's task register and the targets with the emulation ranking each cost a register or a ranking over
+# every commune (bench/dashboard.py times the page and each block).
+BLOCKS = {"nhiem-vu": "Nhiệm vụ kế hoạch", "chi-tieu": "Chỉ tiêu theo đơn vị cấp xã"}
+
+
+@bp.route("/dashboard/khoi/<name>")
+@role_required(*CITY_READER_ROLES)
+def block(name: str):
+    """One block of the city dashboard for the page's day: the fragment alone when the page asks for it
+    (`X-Fragment: 1`), else a page of its own."""
+    if name not in BLOCKS:
+        abort(404)
+    _, _, as_of, errors = _selection()
+    from app.tasks.services import city_of
+
+    city = city_of(current_app.config["CITY"])
+    context = {"as_of": as_of, "task_plans": [], "targets_block": None}
+    if name == "nhiem-vu":
+        from app.tasks.services import dashboard_tasks
+
+        context["task_plans"] = dashboard_tasks(city.id, as_of) if city else []
+    else:
+        from app.targets.pages import dashboard_block
+
+        context["targets_block"] = dashboard_block(as_of, request.args, city.id if city else None)
+    template = "dashboard/_block.html" if request.headers.get("X-Fragment") == "1" else "dashboard/block.html"
+    response = current_app.make_response(render_template(template, name=name, title=BLOCKS[name],
+                                                         errors=errors, **context))
+    response.headers["Vary"] = "X-Fragment"
+    return response
 
 
 @bp.route("/dashboard/commune")

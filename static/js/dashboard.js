@@ -1,5 +1,26 @@
 // City dashboard charts (Chart.js, global Chart). The numbers come from the JSON block the page renders;
 // every chart has a table with the same numbers under it.
+// The second-wave blocks (plan tasks, targets and ranking) are fetched after the page is shown: each is one
+// register or ranking over every commune. Without script, or if the fetch fails, the link opens the block's page.
+(function () {
+  var slots = document.querySelectorAll("[data-fragment]");
+  Array.prototype.forEach.call(slots, function (slot) {
+    var state = slot.querySelector("[data-fragment-state]");
+    fetch(slot.getAttribute("data-fragment"), { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        slot.innerHTML = html;
+        slot.removeAttribute("aria-busy");
+        slot.setAttribute("data-loaded", "");
+        if (location.hash && slot.querySelector(location.hash)) slot.querySelector(location.hash).scrollIntoView();
+      })
+      .catch(function () {
+        slot.removeAttribute("aria-busy");
+        if (state) state.textContent = slot.getAttribute("data-failed") || "—";
+      });
+  });
+})();
+
 (function () {
   var dataEl = document.getElementById("dashboard-data");
   if (!dataEl || typeof Chart === "undefined") return;

@@ -308,3 +308,25 @@ def test_trend_replays_each_day_with_the_duty_set_of_that_day(season, db):
         assert point.on_time_rate == m.summary["on_time_rate"], point.day
     assert [len(load_matrix(SLUG, day).campaign.duties) for day in (date(2026, 6, 27), date(2026, 6, 30),
                                                                     date(2026, 7, 2))] == [9, 10, 9]
+
+
+def test_the_second_wave_blocks_are_fetched_after_the_page_and_each_opens_as_a_page_without_script(
+        client, db, make_user, login):
+    """The plan tasks and the targets blocks cost a register or a ranking each: the page names them with a link
+    (its script fetches them with `X-Fragment: 1`); the link alone opens each as a page of its own."""
+    import re
+
+    login(make_user("city"))
+    html = client.get("/dashboard?as_of=08/07/2026").get_data(as_text=True)
+    blocks = re.findall(r'data-fragment="([^"]+)" data-block="([^"]+)"', html)
+    assert [name for _, name in blocks] == ["nhiem-vu", "chi-tieu"]
+    for src, _name in blocks:
+        url = src.replace("&amp;", "&")
+        assert "as_of=2026-07-08" in url
+        assert f'<a href="{src}">' in html  # the no-script way in
+        page = client.get(url)
+        assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
+        assert "<h1" in page.get_data(as_text=True)
+        part = client.get(url, headers={"X-Fragment": "1"})
+        assert part.status_code == 200 and "<html" not in part.get_data(as_text=True)
+    assert client.get("/dashboard/khoi/khong-co").status_code == 404

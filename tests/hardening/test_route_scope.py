@@ -56,6 +56,7 @@ RULES: dict[str, object] = {
     "dashboard.city": ALL,  # a commune user is sent to /dashboard/commune
     "dashboard.commune": WITH_AGENCY,  # city roles are sent to /dashboard
     "dashboard.city_xlsx": CITY,
+    "dashboard.block": CITY,
     "activities.list_activities": WITH_AGENCY,
     "activities.calendar": WITH_AGENCY,
     "activities.export_xlsx": WITH_AGENCY,
@@ -239,6 +240,7 @@ FIXED_ARGS = {
     "notifications.mark_notification_read": {"notification_id": 1},
     "api.read_notification": {"notification_id": 1},
     "admin.run_job_now": {"name": "compliance_snapshot"},
+    "dashboard.block": {"name": "chi-tieu"},
     "periodic.version_pdf": {"version": 1},
     "checkin.ticket_png": {"ticket": "ve-khong-hop-le"},
     "checkin.export_attendance": {"fmt": "csv"},

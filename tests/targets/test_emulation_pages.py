@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.models import EmulationWeights
-from tests.support import csrf_token
+from tests.support import csrf_token, dashboard_with_blocks
 
 AS_OF = "2026-06-30"
 # June figures: 11311 reaches every target, 11948 half of them (BHYT 50 of 100 %). On 30/6 every commune's duties
@@ -74,7 +74,7 @@ def test_the_commendation_proposal_as_excel_and_pdf(office):
 
 def test_the_commune_sees_its_own_line_and_the_dashboard_shows_the_targets_block(client, login, make_user, office):
     client, _ = office
-    page = client.get("/dashboard?as_of=30/06/2026&tsort=bhxh_bat_buoc&tdir=desc").get_data(as_text=True)
+    page = dashboard_with_blocks(client, "/dashboard?as_of=30/06/2026&tsort=bhxh_bat_buoc&tdir=desc")
     block = page[page.index("data-targets-dashboard"):]
     assert 'data-count="below">0<' in block  # 11948's 50 % by 30/6 is on pace (49.6 %); the others have no data
     table = block[block.index('data-table="targets-by-commune"'):block.index('data-table="ranking-top"')]

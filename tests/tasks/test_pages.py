@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.compliance.engine import TASK_STATUS_LABELS_VI
 from app.models import TaskSubmission
-from tests.support import csrf_token
+from tests.support import csrf_token, dashboard_with_blocks
 from tests.tasks.helpers import HP_PLAN
 
 AS_OF = "2026-12-01"
@@ -121,7 +121,7 @@ def test_agency_home_shows_next_deadline_and_overdue(client, db, agency_user, lo
 def test_city_dashboard_shows_task_completion_per_agency_and_section(client, db, make_user, login):
     _demo(db)
     login(make_user("city"))
-    html = client.get("/dashboard?as_of=2026-12-01").get_data(as_text=True)
+    html = dashboard_with_blocks(client, "/dashboard?as_of=2026-12-01")
     assert 'data-task-dashboard="phat-trien-bhxh-2026-2030"' in html
     assert 'data-agency-rate="SNV"' in html and 'data-section-rate="VI"' in html
 
