@@ -247,28 +247,18 @@ def evaluate(campaign: CampaignSpec, communes: Iterable[CommuneFact], activities
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while the matrix is built.
 
-    Evaluation allocates tens of thousands of acyclic objects (cells, id
-    lists); on 200,000 activities that triggers a full collection which
-    rescans every fact passed in and costs about a third of the run.
-    """
+    Evaluation allocates tens of thousands of acyclic objects (cells, id lists); on 200,000 activities that
+    triggers a full collection which rescans every fact and costs a third of the run. A mere pause would defer
+    it: all of it would be scanned by the first collection after (0.45 s of the task register's 1 s, cProfile)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            _age_untracked()
+        if was_enabled:  # freeze + unfreeze (public): what was allocated goes to the oldest generation unscanned
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
-
-
-def _age_untracked() -> None:
-    """Move every object the collector tracks into its oldest generation, unscanned (`gc.freeze` then
-    `gc.unfreeze`, both public). Without this the pause only defers the cost: everything allocated while paused
-    is still in the youngest generation, and the first collection after `gc.enable()` scans all of it (about
-    0.45 s of the task register's 1 s under cProfile, bench/tasks.py). Objects still die by reference count; the
-    oldest generation is collected on the interpreter's usual full-collection schedule."""
-    gc.freeze()
-    gc.unfreeze()
 
 
 def _evaluate(campaign, communes, activities, submissions, as_of):
