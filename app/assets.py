@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import brotli
 from flask import Flask, Response, abort, current_app, request
+from markupsafe import Markup
 from werkzeug.security import safe_join
 
 __all__ = ["BUNDLES", "IMMUTABLE", "asset", "hashed_name", "register"]
@@ -231,8 +232,20 @@ def favicon_data_uri() -> str:
     return "data:image/svg+xml," + quote(found.data.decode("utf-8"), safe=" :/=\"'") if found else ""
 
 
+def inline_css(name: str) -> Markup:
+    """A small stylesheet's text for a `<style nonce>` in the page itself: the residents' layout puts its 7 KB
+    there, so a phone on a weak signal renders after one round trip instead of two (the stylesheet was the
+    page's one render-blocking request; Lighthouse's simulated slow 4G counted it ~1.3 s)."""
+    found = asset(name)
+    if found is None:
+        raise LookupError(name)
+    return Markup(found.data.decode("utf-8").replace("</", "<\\/"))
+
+
 def register(app: Flask) -> None:
-    """Serve static files through `serve_static`, hash their URLs, and give templates `favicon_data_uri`."""
+    """Serve static files through `serve_static`, hash their URLs, and give templates `favicon_data_uri` and
+    `inline_css`."""
     app.view_functions["static"] = serve_static
     app.url_defaults(_hash_static_urls)
     app.jinja_env.globals["favicon_data_uri"] = favicon_data_uri
+    app.jinja_env.globals["inline_css"] = inline_css

@@ -56,7 +56,7 @@ def content_security_policy(nonce: str) -> str:
     return "; ".join((
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self'",
+        f"style-src 'self' 'nonce-{nonce}'",  # the residents' layout inlines its small stylesheet
         "img-src 'self' data: blob:",
         "font-src 'self'",
         "connect-src 'self'",

@@ -10,7 +10,8 @@ cache is not counted. Server time is the median time to the last byte of the pag
 requests with brotli. The baseline, measured in the same run, is the same page and every file it links sent
 uncompressed (Accept-Encoding: identity): the ratio is what compression saves on top of the light layout.
 
-Budgets: check-in first visit ≤ 60 KB and ≤ 4 requests, repeat visit 1 request (the HTML); dashboard ≤ 300 KB.
+Budgets: check-in first visit ≤ 60 KB and ≤ 4 requests, repeat visit 1 request (the HTML); dashboard ≤ 300 KB,
+its deferred blocks (`/dashboard/khoi/…`, documents, never cached) included.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 CHECKIN_BYTES, CHECKIN_REQUESTS, DASHBOARD_BYTES = 60 * 1024, 4, 300 * 1024
 
 
+DEFERRED = "/dashboard/khoi/"  # the city dashboard's blocks, fetched by the page once it is shown
+
+
 def network_log(page, url: str) -> list[dict]:
     """Open `url` in `page`; one row per request that went to the network: url, bytes on the wire, encoding."""
     cdp = page.context.new_cdp_session(page)
@@ -60,7 +64,7 @@ def network_log(page, url: str) -> list[dict]:
     cdp.on("Network.requestServedFromCache", lambda e: row(e).update(cached=True))
     cdp.on("Network.loadingFinished", lambda e: row(e).update(bytes=e["encodedDataLength"]))
     page.goto(url, wait_until="load")
-    page.wait_for_timeout(300)  # late requests (favicon) are counted too
+    page.wait_for_load_state("networkidle")  # late requests (favicon, the dashboard's deferred blocks) count too
     cdp.detach()
     return [r for r in rows.values() if not r["url"].startswith("data:") and not r["cached"] and r["bytes"] > 0]
 
@@ -145,7 +149,9 @@ def report(name: str, first: list[dict], repeat: list[dict], baseline: int, ms: 
     total = sum(r["bytes"] for r in first)
     encodings = sorted({r["encoding"] or "none" for r in first})
     ok = total <= budget and (max_requests is None or len(first) <= max_requests)
-    ok &= len(repeat) == 1  # a repeat visit fetches the HTML only
+    # A repeat visit fetches the HTML only — and the documents it asks for after it is shown (the dashboard's
+    # deferred blocks, private answers that are never cached): no static file again.
+    ok &= len([r for r in repeat if DEFERRED not in r["url"]]) == 1
     print(f"{name}: first visit {total / 1024:.1f} KB in {len(first)} requests (budget {budget // 1024} KB"
           + (f", {max_requests} requests" if max_requests else "") + f"; encodings {', '.join(encodings)}); "
           f"repeat visit {sum(r['bytes'] for r in repeat) / 1024:.1f} KB in {len(repeat)} request(s); "

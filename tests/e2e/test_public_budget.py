@@ -21,6 +21,9 @@ def test_checkin_page_first_visit_fits_the_budget_and_a_repeat_visit_loads_only_
     assert total <= CHECKIN_BYTES and len(first) <= CHECKIN_REQUESTS, first
     assert all(r["encoding"] in ("br", "gzip") for r in first), first  # HTML and CSS compressed on the wire
     assert not any(r["url"].endswith(".js") for r in first)  # no script at all on the resident's page
+    # Its small stylesheet is in the page: one round trip renders it (no render-blocking request).
+    assert [r["url"].split("?")[0] for r in first] == [phone.url.split("?")[0]], first
+    assert phone.evaluate("getComputedStyle(document.querySelector('header.bar')).display") == "flex"  # styled
     repeat = network_log(phone.context.new_page(), url)
     assert [r["url"].split("?")[0] for r in repeat] == [phone.url.split("?")[0]], repeat
     assert_no_page_problems(phone)
