@@ -3,7 +3,8 @@ requirements; choose its official messages, add new ones. Every edit is audited.
 
 Past statuses replay as they were: the engine reads the duty set *as of the date* (`Duty.added_on`,
 `Duty.retired_on`; the same for city requirements). A duty added to a published campaign after its start counts
-from the day it was added; a retired one until the day before it was retired. Services flush; the caller commits.
+from the day it was added; a retired one until the day before it was retired; one edited after the start reads,
+for each day, what it said that day (`app.campaigns.revisions`). Services flush; the caller commits.
 """
 
 import re
@@ -12,14 +13,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.campaigns.revisions import DUTY_FIELDS, REQUIREMENT_FIELDS, started
 from app.compliance import loader
 from app.compliance.engine import EVIDENCE_REPORT, evaluate
 from app.extensions import db
 from app.models import Campaign, CampaignMessage, CityRequirement, Duty, Message
 from app.models.audit import record
-
-DUTY_FIELDS = ("text", "evidence", "kinds", "min_count", "window_start", "window_end", "hint")
-REQUIREMENT_FIELDS = ("label", "kinds", "min_count", "window_start", "window_end")
 
 
 class InUse(Exception):
@@ -34,27 +33,30 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _started(campaign: Campaign, today: date) -> bool:
-    """Whether past statuses of this campaign exist to be kept: published and its period begun."""
-    return campaign.state == "published" and today > campaign.start
-
-
 def evidence_counts(campaign: Campaign, as_of: date) -> tuple[dict[int, int], dict[str, int]]:
     """How many pieces of evidence (held activities, submitted reports) count, as of a date, for each duty
-    (every one, retired included) and each city requirement — what a removal would orphan."""
-    spec = loader.campaign_spec(campaign)
+    (every one, retired included) and each city requirement — what a removal would orphan. A duty edited after
+    the start counts the most evidence any of its versions (`loader.campaign_versions`) ever counted."""
+    versions = loader.campaign_versions(campaign)
     communes, code_by_id = loader.load_communes()
-    activities = loader.load_activities(spec, as_of, code_by_id)
+    activities = loader.load_activities(versions, as_of, code_by_id)
     submissions = loader.load_submissions(campaign.id, as_of)
-    matrix = evaluate(spec, communes, activities, submissions, as_of)
-    duties = {d.no: 0 for d in spec.duties}
-    for row in matrix.rows:
-        for cell in row.cells:
-            duties[cell.duty_no] += len(cell.evidence)
-    for duty in spec.duties:  # a report duty's evidence is any report still counting, whenever it was sent
-        if duty.evidence == EVIDENCE_REPORT:
-            duties[duty.no] = max(duties[duty.no], len(submissions))
-    return duties, {r.key: len(r.evidence) for r in matrix.city_requirements}
+    duties = {d.no: 0 for d in versions[0].duties}
+    requirements = {r.key: 0 for r in versions[0].city_requirements}
+    for spec in versions:
+        matrix = evaluate(spec, communes, activities, submissions, as_of)
+        counted = dict.fromkeys(duties, 0)
+        for row in matrix.rows:
+            for cell in row.cells:
+                counted[cell.duty_no] += len(cell.evidence)
+        for duty in spec.duties:  # a report duty's evidence is any report still counting, whenever it was sent
+            if duty.evidence == EVIDENCE_REPORT:
+                counted[duty.no] = max(counted[duty.no], len(submissions))
+        for no, count in counted.items():
+            duties[no] = max(duties[no], count)
+        for result in matrix.city_requirements:
+            requirements[result.key] = max(requirements[result.key], len(result.evidence))
+    return duties, requirements
 
 
 def _next(campaign_id: int, model, column) -> int:
@@ -65,7 +67,7 @@ def add_duty(campaign: Campaign, data: dict, actor_id: int | None, today: date) 
     """A new duty of every commune, numbered after the last one and placed last; audited."""
     duty = Duty(campaign_id=campaign.id, no=_next(campaign.id, Duty, Duty.no),
                 position=_next(campaign.id, Duty, Duty.position),
-                added_on=today if _started(campaign, today) else None,
+                added_on=today if started(campaign, today) else None,
                 **{k: data[k] for k in DUTY_FIELDS})
     db.session.add(duty)
     db.session.flush()
@@ -145,7 +147,7 @@ def add_requirement(campaign: Campaign, data: dict, actor_id: int | None, today:
     taken = set(db.session.scalars(select(CityRequirement.key).where(CityRequirement.campaign_id == campaign.id)))
     requirement = CityRequirement(campaign_id=campaign.id, key=requirement_key(data["label"], taken),
                                   position=_next(campaign.id, CityRequirement, CityRequirement.position),
-                                  added_on=today if _started(campaign, today) else None,
+                                  added_on=today if started(campaign, today) else None,
                                   **{k: data[k] for k in REQUIREMENT_FIELDS})
     db.session.add(requirement)
     db.session.flush()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import params
 from app.auth.access import first_scoped_or_404, role_required, scope, visible
-from app.campaigns import bp, exports
+from app.campaigns import bp, exports, revisions
 from app.campaigns.forms import (
     CampaignForm,
     DutyForm,
@@ -77,7 +77,7 @@ def _filters() -> dict:
 
 
 def _template_globals() -> dict:
-    return {**compliance_words(), "kind_labels": KIND_LABELS, "activity_kinds": KINDS}
+    return {**compliance_words(), "kind_labels": KIND_LABELS, "activity_kinds": KINDS, "edits_of": revisions.edits}
 
 
 @bp.route("/")
@@ -269,12 +269,13 @@ def edit_duty(slug: str, no: int):
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("text", "min_count", "window_start", "window_end", "hint")}
         data["kinds"] = sorted(form.kinds.data or [])
-        update_duty(duty, data, current_user.id)
+        update_duty(duty, data, current_user.id, today_local())
         db.session.commit()
         flash(f"Đã lưu nhiệm vụ {duty.no}.", "success")
         return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
     status = 200 if request.method == "GET" else 422
-    return render_template("campaigns/duty_form.html", campaign=campaign, duty=duty, form=form), status
+    return render_template("campaigns/duty_form.html", campaign=campaign, duty=duty, form=form,
+                           **_template_globals()), status
 
 
 @bp.route("/<slug>/requirements/<key>", methods=["GET", "POST"])
@@ -290,10 +291,10 @@ def edit_requirement(slug: str, key: str):
     if form.validate_on_submit():
         data = {k: form[k].data for k in ("label", "min_count", "window_start", "window_end")}
         data["kinds"] = sorted(form.kinds.data or [])
-        update_requirement(requirement, data, current_user.id)
+        update_requirement(requirement, data, current_user.id, today_local())
         db.session.commit()
         flash("Đã lưu yêu cầu cấp thành phố.", "success")
         return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
     status = 200 if request.method == "GET" else 422
     return render_template("campaigns/requirement_form.html", campaign=campaign, requirement=requirement,
-                           form=form), status
+                           form=form, **_template_globals()), status

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.campaigns import revisions
 from app.collation import vi_key
 from app.compliance import loader
 from app.compliance.engine import Matrix
@@ -150,22 +151,30 @@ def update_campaign(campaign: Campaign, data: dict, actor_id: int | None) -> dic
     return changes
 
 
-def update_duty(duty: Duty, data: dict, actor_id: int | None) -> dict:
-    """Change a duty's text, kinds, minimum count, window and hint; audited."""
-    changes = _apply(duty, data, ("text", "kinds", "min_count", "window_start", "window_end", "hint"))
-    if changes:
-        db.session.flush()
-        record(actor_id, "update", "duty", duty.id, campaign=duty.campaign.slug, no=duty.no, changes=changes)
-    return changes
+def update_duty(duty: Duty, data: dict, actor_id: int | None, today: date) -> dict:
+    """Change a duty's text, kinds, minimum count, window and hint; audited with old and new values. After the
+    start, what it said before is kept (SPEC §18), so the days before `today` replay as they were."""
+    return _update(duty, data, ("text", "kinds", "min_count", "window_start", "window_end", "hint"), actor_id,
+                   today, "duty", no=duty.no)
 
 
-def update_requirement(requirement: CityRequirement, data: dict, actor_id: int | None) -> dict:
-    """Change a city requirement's label, kinds, minimum count and window; audited."""
-    changes = _apply(requirement, data, ("label", "kinds", "min_count", "window_start", "window_end"))
+def update_requirement(requirement: CityRequirement, data: dict, actor_id: int | None, today: date) -> dict:
+    """Change a city requirement's label, kinds, minimum count and window; audited, kept as a revision after the
+    start (as `update_duty`)."""
+    return _update(requirement, data, ("label", "kinds", "min_count", "window_start", "window_end"), actor_id,
+                   today, "city_requirement", key=requirement.key)
+
+
+def _update(obj, data: dict, fields: tuple[str, ...], actor_id: int | None, today: date, kind: str, **name) -> dict:
+    before = revisions.values(obj)
+    changes = _apply(obj, data, fields)
     if changes:
+        kept = revisions.started(obj.campaign, today)
+        if kept:
+            revisions.keep(obj, before, today)
         db.session.flush()
-        record(actor_id, "update", "city_requirement", requirement.id, campaign=requirement.campaign.slug,
-               key=requirement.key, changes=changes)
+        record(actor_id, "update", kind, obj.id, campaign=obj.campaign.slug, **name, changes=changes,
+               **({"takes_effect": today.isoformat()} if kept else {}))
     return changes
 
 

@@ -7,8 +7,9 @@ city requirements.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import String, select, type_coerce, union_all
 from sqlalchemy.orm import selectinload
@@ -24,9 +25,9 @@ from app.compliance.engine import (
     collector_paused,
     evaluate,
 )
-from app.compliance.yearly import in_force
+from app.compliance.yearly import as_it_was, in_force
 from app.extensions import db
-from app.models import Activity, Campaign, Commune, ReportSubmission
+from app.models import Activity, Campaign, CityRequirement, Commune, Duty, ReportSubmission
 
 CANCELLED = "cancelled"  # the one status of SPEC §3 that is never evidence (app.domain.kinds.STATUSES)
 
@@ -82,11 +83,12 @@ def nearest_campaign_slug(campaigns: list[Campaign], today: date) -> str | None:
 
 
 def load_campaign(slug: str) -> Campaign | None:
-    """The campaign with its duties and city requirements (three queries), or None."""
+    """The campaign with its duties and city requirements, each with its revisions (three queries), or None."""
     stmt = (
         select(Campaign)
         .where(Campaign.slug == slug)
-        .options(selectinload(Campaign.duties), selectinload(Campaign.city_requirements))
+        .options(selectinload(Campaign.duties).joinedload(Duty.revisions),
+                 selectinload(Campaign.city_requirements).joinedload(CityRequirement.revisions))
         .execution_options(populate_existing=True)  # a long-lived session must see the office's latest edits
     )
     return db.session.scalars(stmt).first()
@@ -94,33 +96,53 @@ def load_campaign(slug: str) -> Campaign | None:
 
 def campaign_spec(campaign: Campaign, as_of: date | None = None) -> CampaignSpec:
     """The engine's view of a campaign row, duties and requirements in the office's order; with `as_of`, only
-    those in force on that day (SPEC §18: past statuses replay with the duty set of their day); without it, every
-    one, retired ones included (what some day of the campaign may need)."""
-    duties = tuple(
-        DutySpec(d.no, d.text, d.evidence, frozenset(d.kinds or ()), d.min_count, d.window_start, d.window_end,
-                 d.hint or "")
-        for d in sorted(campaign.duties, key=lambda d: (d.position, d.no))
-        if as_of is None or in_force(d.added_on, d.retired_on, as_of)
-    )
-    requirements = tuple(
-        CityRequirementSpec(r.key, r.label, frozenset(r.kinds or ()), r.min_count, r.window_start, r.window_end)
-        for r in sorted(campaign.city_requirements, key=lambda r: (r.position, r.id))
-        if as_of is None or in_force(r.added_on, r.retired_on, as_of)
-    )
-    return CampaignSpec(campaign.slug, campaign.name, campaign.start, campaign.end, duties, requirements)
+    those in force on that day, each as it was that day (SPEC §18: past statuses replay with the duty set and the
+    windows, kinds and texts of their day); without it, every one, retired ones included, as it is now."""
+    return _spec(campaign, as_of, as_of)
 
 
-def kind_spans(spec: CampaignSpec, as_of: date) -> dict[tuple[date | None, date | None], set[str]]:
-    """For each kind that matters, the widest date span in which it can count; kinds grouped by span.
+def campaign_versions(campaign: Campaign) -> list[CampaignSpec]:
+    """Every duty and requirement (retired ones included) as it is now, then as it was before each day an edit
+    took effect: what some day of the campaign may need (the activities to read, the evidence a removal would
+    orphan). One spec when nothing was edited after the start."""
+    days = sorted({r.replaced_on for d in campaign.duties for r in d.revisions}
+                  | {r.replaced_on for q in campaign.city_requirements for r in q.revisions})
+    return [_spec(campaign, None, None), *(_spec(campaign, None, day - timedelta(days=1)) for day in days)]
+
+
+def _spec(campaign: Campaign, in_force_on: date | None, values_on: date | None) -> CampaignSpec:
+    """The duties and requirements in force on `in_force_on` (None: every one), with their values of `values_on`
+    (None: the current ones)."""
+    duties = []
+    for duty in sorted(campaign.duties, key=lambda d: (d.position, d.no)):
+        if in_force_on is None or in_force(duty.added_on, duty.retired_on, in_force_on):
+            d = as_it_was(duty, duty.revisions, values_on)
+            duties.append(DutySpec(duty.no, d.text, d.evidence, frozenset(d.kinds or ()), d.min_count,
+                                   d.window_start, d.window_end, d.hint or ""))
+    requirements = []
+    for requirement in sorted(campaign.city_requirements, key=lambda r: (r.position, r.id)):
+        if in_force_on is None or in_force(requirement.added_on, requirement.retired_on, in_force_on):
+            r = as_it_was(requirement, requirement.revisions, values_on)
+            requirements.append(CityRequirementSpec(requirement.key, r.label, frozenset(r.kinds or ()), r.min_count,
+                                                    r.window_start, r.window_end))
+    return CampaignSpec(campaign.slug, campaign.name, campaign.start, campaign.end, tuple(duties),
+                        tuple(requirements))
+
+
+def kind_spans(spec: CampaignSpec | Iterable[CampaignSpec],
+               as_of: date) -> dict[tuple[date | None, date | None], set[str]]:
+    """For each kind that matters to a spec (or to any of several), the widest date span in which it can count;
+    kinds grouped by span.
 
     Held evidence counts up to `as_of` (late evidence whenever it comes); plans count only inside
     a window, so the upper bound is the later of `as_of` and the last window end. A window with no
     start (a deadline-only duty) has no lower bound.
     """
+    specs = (spec,) if isinstance(spec, CampaignSpec) else tuple(spec)
     lower: dict[str, date | None] = {}
     upper: dict[str, date | None] = {}
-    windows = [(d.kinds, d.window_start, d.window_end) for d in spec.duties if d.evidence == "activity"]
-    windows += [(r.kinds, r.window_start, r.window_end) for r in spec.city_requirements]
+    windows = [(d.kinds, d.window_start, d.window_end) for s in specs for d in s.duties if d.evidence == "activity"]
+    windows += [(r.kinds, r.window_start, r.window_end) for s in specs for r in s.city_requirements]
     for kinds, start, end in windows:
         for kind in kinds:
             if kind in lower:
@@ -141,8 +163,9 @@ def load_communes() -> tuple[list[CommuneFact], dict[int, str]]:
     return [CommuneFact(code, name, kind) for _, code, name, kind in rows], {id_: code for id_, code, _, _ in rows}
 
 
-def load_activities(spec: CampaignSpec, as_of: date, code_by_id: dict[int, str] | None = None) -> list[ActivityFact]:
-    """Held or planned activities of the kinds and dates that can matter, in one query.
+def load_activities(spec: CampaignSpec | Iterable[CampaignSpec], as_of: date,
+                    code_by_id: dict[int, str] | None = None) -> list[ActivityFact]:
+    """Held or planned activities of the kinds and dates that can matter to a spec (or any of several), in one query.
 
     The query reads only the index ix_activities_kind_date (kind, date, status, commune, id), a range per span of
     dates, never the table. Commune ids become codes through `code_by_id` (the communes are read anyway).

@@ -50,3 +50,14 @@ def in_force(added_on: date | None, retired_on: date | None, as_of: date | None)
     if as_of is None:
         return retired_on is None
     return (added_on is None or added_on <= as_of) and (retired_on is None or as_of < retired_on)
+
+
+def as_it_was(current, revisions, as_of: date | None):
+    """The values of a duty or city requirement in force on a date (SPEC §18): the first revision replaced after
+    `as_of` (revisions in the order of `replaced_on`; each holds what it said before the edit of that day), else
+    the current values. `as_of` None: the current values."""
+    if as_of is not None:
+        for revision in revisions:
+            if as_of < revision.replaced_on:
+                return revision
+    return current

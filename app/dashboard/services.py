@@ -210,10 +210,11 @@ def completion_trend(campaign: Campaign, matrix: Matrix, facts: loader.Facts) ->
 
     The replay is `completion_by_day`, one pass over the facts per duty set, which counts what `evaluate`
     would as of each day. Each day is counted with the duty set in force on that day (SPEC §18: a duty added
-    after the start counts from its day, a retired one until the day before), as the matrix of that day is.
+    after the start counts from its day, a retired one until the day before, an edited one with the values of
+    the day), as the matrix of that day is.
     The facts loaded for as_of are a superset of those of any earlier day with the same duty set, and the
     engine ignores what happened after its own as_of, so a replay equals load_matrix(slug, day); when the set
-    changed within the period, the activities of every duty ever in force are read once more (one query).
+    changed within the period, the activities of every duty set replayed are read once more (one query).
     """
     as_of = matrix.as_of
     last = min(as_of, campaign.end)
@@ -244,13 +245,14 @@ def completion_trend(campaign: Campaign, matrix: Matrix, facts: loader.Facts) ->
 
 
 def _replay(campaign: Campaign, facts: loader.Facts, days: list[date]) -> list:
-    """`completion_by_day` over `days`, each day with the duty set in force on it (SPEC §18)."""
+    """`completion_by_day` over `days`, each day with the duty set in force on it, each duty as it was that day
+    (SPEC §18)."""
     by_set: dict = {}
     for day in days:
         by_set.setdefault(loader.campaign_spec(campaign, day), []).append(day)
     activities = facts.activities
-    if any(spec != facts.spec for spec in by_set):  # a duty added or retired within the period
-        activities = loader.load_activities(loader.campaign_spec(campaign), facts.as_of)
+    if any(spec != facts.spec for spec in by_set):  # a duty added, retired or edited within the period
+        activities = loader.load_activities(by_set, facts.as_of)
     return [summary for spec, some in by_set.items()
             for summary in completion_by_day(spec, facts.communes, activities, facts.submissions, some)]
 

@@ -3,7 +3,15 @@
 from app.models.activities import Activity, Photo, RetiredPublicToken
 from app.models.agencies import AGENCY_KINDS, Agency, Plan, Task, TaskSubmission
 from app.models.audit import AuditLog
-from app.models.campaigns import Campaign, CampaignMessage, CityRequirement, Duty, ReportSubmission
+from app.models.campaigns import (
+    Campaign,
+    CampaignMessage,
+    CityRequirement,
+    CityRequirementRevision,
+    Duty,
+    DutyRevision,
+    ReportSubmission,
+)
 from app.models.checkins import BHYT_STATUSES, CHECKIN_SOURCES, CheckIn, ImportUpload, Registration
 from app.models.idempotency import FormSubmission
 from app.models.notifications import ComplianceSnapshot, JobRun, Notification, SchedulerLock
@@ -34,7 +42,9 @@ __all__ = [
     "Campaign",
     "CampaignMessage",
     "CityRequirement",
+    "CityRequirementRevision",
     "Duty",
+    "DutyRevision",
     "ReportSubmission",
     "City",
     "CommuneActual",

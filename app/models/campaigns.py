@@ -93,6 +93,30 @@ class Duty(db.Model):
     retired_on: Mapped[date | None] = mapped_column(Date)
 
     campaign: Mapped[Campaign] = relationship(back_populates="duties")
+    # What it said before each edit made after the start (SPEC §18): a replay reads the values of its day.
+    revisions: Mapped[list["DutyRevision"]] = relationship(back_populates="duty", cascade="all, delete-orphan",
+                                                           order_by="DutyRevision.replaced_on")
+
+
+class DutyRevision(db.Model):
+    """A duty's judged fields as they were before an edit after its campaign started: in force on every day before
+    `replaced_on` (and after the previous revision's), so a past day replays with what the duty said then."""
+
+    __tablename__ = "duty_revisions"
+    __table_args__ = (UniqueConstraint("duty_id", "replaced_on", name="uq_duty_revisions_duty_replaced_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    duty_id: Mapped[int] = mapped_column(ForeignKey("duties.id", ondelete="CASCADE"))
+    replaced_on: Mapped[date] = mapped_column(Date)  # the day the edit took effect (the next values from then on)
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(String(12))
+    kinds: Mapped[list] = mapped_column(JSON, default=list)
+    min_count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[date | None] = mapped_column(Date)
+    window_end: Mapped[date | None] = mapped_column(Date)
+    hint: Mapped[str] = mapped_column(Text, default="")
+
+    duty: Mapped[Duty] = relationship(back_populates="revisions")
 
 
 class CityRequirement(db.Model):
@@ -117,6 +141,27 @@ class CityRequirement(db.Model):
     retired_on: Mapped[date | None] = mapped_column(Date)
 
     campaign: Mapped[Campaign] = relationship(back_populates="city_requirements")
+    revisions: Mapped[list["CityRequirementRevision"]] = relationship(
+        back_populates="requirement", cascade="all, delete-orphan", order_by="CityRequirementRevision.replaced_on")
+
+
+class CityRequirementRevision(db.Model):
+    """A city requirement's judged fields before an edit after the start, in force on the days before `replaced_on`."""
+
+    __tablename__ = "city_requirement_revisions"
+    __table_args__ = (UniqueConstraint("requirement_id", "replaced_on",
+                                       name="uq_city_requirement_revisions_requirement_replaced_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("city_requirements.id", ondelete="CASCADE"))
+    replaced_on: Mapped[date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(Text)
+    kinds: Mapped[list] = mapped_column(JSON, default=list)
+    min_count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[date | None] = mapped_column(Date)
+    window_end: Mapped[date | None] = mapped_column(Date)
+
+    requirement: Mapped[CityRequirement] = relationship(back_populates="revisions")
 
 
 class CampaignMessage(db.Model):

@@ -37,3 +37,12 @@ def build_season(campaign, seed: int = 2026) -> dict:
                            commune_code=None, commit=False, qr_ready=False)
     db.session.commit()
     return {"activities": n_activities, "reports": n_reports}
+
+
+def duty_form(duty, **changes) -> dict:
+    """The duty page's form as it is filled for `duty`, with some fields changed."""
+    data = {"text": duty.text, "kinds": list(duty.kinds), "min_count": str(duty.min_count),
+            "window_start": duty.window_start.isoformat() if duty.window_start else "",
+            "window_end": duty.window_end.isoformat() if duty.window_end else "", "hint": duty.hint}
+    data.update(changes)
+    return data

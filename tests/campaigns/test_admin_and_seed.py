@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app.campaigns.routine import seed_campaigns
@@ -9,38 +10,38 @@ from app.compliance.loader import load_matrix
 from app.models import Campaign, Duty
 from app.models.audit import AuditLog
 from tests import factories
+from tests.campaigns.helpers import duty_form
 from tests.support import post_form
 
 SLUG = "bhyt-day-2026"
 HB = "11311"
 
 
-def _duty_form(duty, **changes):
-    data = {"text": duty.text, "kinds": list(duty.kinds), "min_count": str(duty.min_count),
-            "window_start": duty.window_start.isoformat() if duty.window_start else "",
-            "window_end": duty.window_end.isoformat() if duty.window_end else "", "hint": duty.hint}
-    data.update(changes)
-    return data
+@pytest.fixture
+def before_the_start(monkeypatch):
+    """Edits made on 15/6/2026, before the campaign starts: they replace the duty's values for every day (after
+    the start, the days before the edit keep what it said then: tests/campaigns/test_revisions.py)."""
+    monkeypatch.setattr("app.campaigns.routes.today_local", lambda: date(2026, 6, 15))
 
 
-def test_admin_edit_of_a_duty_window_changes_the_statuses(campaign, client, make_user, login, db):
+def test_admin_edit_of_a_duty_window_changes_the_statuses(campaign, client, make_user, login, db, before_the_start):
     factories.activity("radio", date(2026, 7, 6), "held", commune_code=HB)
     assert load_matrix(SLUG, date(2026, 7, 10)).cell(HB, 5).status == "late"
     login(make_user("admin"))
     duty = db.session.scalar(select(Duty).where(Duty.campaign_id == campaign.id, Duty.no == 5))
     url = f"/campaigns/{SLUG}/duties/5"
-    response = post_form(client, url, _duty_form(duty, window_end="2026-07-06"))
+    response = post_form(client, url, duty_form(duty, window_end="2026-07-06"))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert load_matrix(SLUG, date(2026, 7, 10)).cell(HB, 5).status == "done"
     entry = db.session.scalar(select(AuditLog).where(AuditLog.object_type == "duty"))
     assert entry.details["changes"]["window_end"] == ["2026-07-05", "2026-07-06"]
 
 
-def test_admin_adds_a_kind_to_a_duty(campaign, client, make_user, login, db):
+def test_admin_adds_a_kind_to_a_duty(campaign, client, make_user, login, db, before_the_start):
     factories.activity("press", date(2026, 6, 25), "held", commune_code=HB)
     login(make_user("admin"))
     duty = db.session.scalar(select(Duty).where(Duty.campaign_id == campaign.id, Duty.no == 6))
-    post_form(client, f"/campaigns/{SLUG}/duties/6", _duty_form(duty, kinds=["online_post", "press"]))
+    post_form(client, f"/campaigns/{SLUG}/duties/6", duty_form(duty, kinds=["online_post", "press"]))
     assert load_matrix(SLUG, date(2026, 7, 1)).cell(HB, 6).status == "done"
 
 
@@ -48,7 +49,7 @@ def test_duty_form_shows_vietnamese_errors_beside_the_fields(campaign, client, m
     login(make_user("admin"))
     duty = db.session.scalar(select(Duty).where(Duty.campaign_id == campaign.id, Duty.no == 5))
     response = post_form(client, f"/campaigns/{SLUG}/duties/5",
-                         _duty_form(duty, kinds=[], min_count="0", window_start="2026-07-10",
+                         duty_form(duty, kinds=[], min_count="0", window_start="2026-07-10",
                                     window_end="2026-07-01"))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -59,7 +60,7 @@ def test_duty_form_shows_vietnamese_errors_beside_the_fields(campaign, client, m
     assert duty.window_end == date(2026, 7, 5)
 
 
-def test_admin_edits_period_and_city_requirement(campaign, client, make_user, login, db):
+def test_admin_edits_period_and_city_requirement(campaign, client, make_user, login, db, before_the_start):
     login(make_user("admin"))
     response = post_form(client, f"/campaigns/{SLUG}/edit",
                          {"name": campaign.name, "start": "2026-06-20", "end": "2026-07-11", "active": "y"})

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.compliance.templates import bhyt_day_2026, city_templates, shipped_campaigns, template_for, thang_van_dong
-from app.compliance.yearly import shift_spec, shift_text_years, shift_years
+from app.compliance.yearly import as_it_was, shift_spec, shift_text_years, shift_years
 
 
 def test_a_date_moves_by_whole_years():
@@ -52,3 +52,16 @@ def test_ha_noi_texts_name_bhxh_khu_vuc_i_where_hai_phong_names_the_city_office(
     assert "Bảo hiểm xã hội thành phố" in haiphong.duty(3).hint
     assert [(d.no, d.window_start, d.window_end) for d in hanoi.duties] == [
         (d.no, d.window_start, d.window_end) for d in haiphong.duties]
+
+
+def test_a_duty_reads_the_values_of_the_day_between_its_edits():
+    """SPEC §18: each revision holds what the duty said before the edit of its `replaced_on` day."""
+    from types import SimpleNamespace
+
+    first = SimpleNamespace(replaced_on=date(2026, 7, 1), window_end=date(2026, 7, 5))
+    second = SimpleNamespace(replaced_on=date(2026, 7, 3), window_end=date(2026, 7, 8))
+    now = SimpleNamespace(window_end=date(2026, 7, 10))
+    ends = [as_it_was(now, [first, second], day).window_end
+            for day in (date(2026, 6, 30), date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), None)]
+    assert ends == [date(2026, 7, 5), date(2026, 7, 8), date(2026, 7, 8), date(2026, 7, 10), date(2026, 7, 10)]
+    assert as_it_was(now, [], date(2026, 6, 1)) is now
