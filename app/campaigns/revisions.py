@@ -83,3 +83,13 @@ def edits(obj: Duty | CityRequirement) -> list[Edit]:
         if changes:
             found.append(Edit(revision.replaced_on, changes))
     return found
+
+
+def edited_after(campaign: Campaign, as_of: date) -> list[tuple[int | None, str, date]]:
+    """The duties (number, text) and city requirements (None, label) edited after `as_of`, with the first such
+    day: a replay of `as_of` reads them as they were then, which the matrix and commune pages say."""
+    found = [(d.no, d.text, day) for d in campaign.duties
+             if (day := next((r.replaced_on for r in d.revisions if r.replaced_on > as_of), None))]
+    found += [(None, q.label, day) for q in campaign.city_requirements
+              if (day := next((r.replaced_on for r in q.revisions if r.replaced_on > as_of), None))]
+    return found

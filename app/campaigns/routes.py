@@ -77,7 +77,8 @@ def _filters() -> dict:
 
 
 def _template_globals() -> dict:
-    return {**compliance_words(), "kind_labels": KIND_LABELS, "activity_kinds": KINDS, "edits_of": revisions.edits}
+    return {**compliance_words(), "kind_labels": KIND_LABELS, "activity_kinds": KINDS, "edits_of": revisions.edits,
+            "edited_after": revisions.edited_after}
 
 
 @bp.route("/")

@@ -115,6 +115,11 @@ def test_the_editor_flags_an_edit_after_the_start_and_the_audit_keeps_both_value
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "update", AuditLog.object_type == "duty"))
     assert entry.details["changes"] == {"window_end": ["2026-07-05", "2026-07-10"]}
     assert entry.details["takes_effect"] == "2026-07-08"
+    note = "Tình hình ngày 07/07/2026 được tính theo nội dung nhiệm vụ tại ngày đó; sau ngày này đã sửa: nhiệm vụ 5"
+    assert note in re.sub(r"\s+", " ", client.get(f"/campaigns/{SLUG}/matrix?as_of=07/07/2026").get_data(as_text=True))
+    assert note in re.sub(r"\s+", " ", client.get(f"/campaigns/{SLUG}/communes/{HB}?as_of=07/07/2026").get_data(
+        as_text=True))
+    assert "data-replay-note" not in client.get(f"/campaigns/{SLUG}/matrix?as_of=08/07/2026").get_data(as_text=True)
 
 
 def test_editing_before_the_start_replaces_the_values_and_flags_nothing(campaign, edit_on, client, db):
