@@ -95,13 +95,17 @@ def remove(obj, campaign: Campaign, actor_id: int | None, today: date) -> None:
 
 
 def retire(obj, campaign: Campaign, actor_id: int | None, today: date, restore: bool = False) -> None:
-    """Retire a duty or city requirement from today (its past statuses stay), or bring a retired one back."""
+    """Retire a duty or city requirement from today (its past statuses stay), or bring a retired one back from
+    today (the days it was retired replay without it)."""
     kind = "duty" if isinstance(obj, Duty) else "city_requirement"
     if restore:
         if obj.retired_on is None:
             return
         old, obj.retired_on = obj.retired_on, None
-        record(actor_id, "restore", kind, obj.id, campaign=campaign.slug, retired_on=_plain(old))
+        if started(campaign, today) and old < today:  # the days it was retired stay without it
+            obj.past_retirements = [*(obj.past_retirements or []), [old.isoformat(), today.isoformat()]]
+        record(actor_id, "restore", kind, obj.id, campaign=campaign.slug, retired_on=_plain(old),
+               restored_on=_plain(today))
     else:
         if obj.retired_on is not None:
             return

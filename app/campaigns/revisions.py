@@ -93,3 +93,9 @@ def edited_after(campaign: Campaign, as_of: date) -> list[tuple[int | None, str,
     found += [(None, q.label, day) for q in campaign.city_requirements
               if (day := next((r.replaced_on for r in q.revisions if r.replaced_on > as_of), None))]
     return found
+
+
+def retirements(obj: Duty | CityRequirement) -> list[tuple[date, date]]:
+    """The retirements a duty or requirement was brought back from after the start: (first day, last day)."""
+    return [(date.fromisoformat(start), date.fromordinal(date.fromisoformat(end).toordinal() - 1))
+            for start, end in obj.past_retirements or ()]

@@ -78,7 +78,7 @@ def _filters() -> dict:
 
 def _template_globals() -> dict:
     return {**compliance_words(), "kind_labels": KIND_LABELS, "activity_kinds": KINDS, "edits_of": revisions.edits,
-            "edited_after": revisions.edited_after}
+            "edited_after": revisions.edited_after, "retirements_of": revisions.retirements}
 
 
 @bp.route("/")

@@ -115,13 +115,14 @@ def _spec(campaign: Campaign, in_force_on: date | None, values_on: date | None) 
     (None: the current ones)."""
     duties = []
     for duty in sorted(campaign.duties, key=lambda d: (d.position, d.no)):
-        if in_force_on is None or in_force(duty.added_on, duty.retired_on, in_force_on):
+        if in_force_on is None or in_force(duty.added_on, duty.retired_on, in_force_on, duty.past_retirements):
             d = as_it_was(duty, duty.revisions, values_on)
             duties.append(DutySpec(duty.no, d.text, d.evidence, frozenset(d.kinds or ()), d.min_count,
                                    d.window_start, d.window_end, d.hint or ""))
     requirements = []
     for requirement in sorted(campaign.city_requirements, key=lambda r: (r.position, r.id)):
-        if in_force_on is None or in_force(requirement.added_on, requirement.retired_on, in_force_on):
+        if in_force_on is None or in_force(requirement.added_on, requirement.retired_on, in_force_on,
+                                           requirement.past_retirements):
             r = as_it_was(requirement, requirement.revisions, values_on)
             requirements.append(CityRequirementSpec(requirement.key, r.label, frozenset(r.kinds or ()), r.min_count,
                                                     r.window_start, r.window_end))

@@ -44,12 +44,18 @@ def shift_spec(spec: CampaignSpec, years: int, slug: str | None = None) -> Campa
                         shift_years(spec.end, years), duties, requirements)
 
 
-def in_force(added_on: date | None, retired_on: date | None, as_of: date | None) -> bool:
+def in_force(added_on: date | None, retired_on: date | None, as_of: date | None,
+             past_retirements: list | None = None) -> bool:
     """Whether a duty or city requirement belongs to its campaign's set as of a date (SPEC §18): from the day it
-    was added (None: from the start) to the day before it was retired (None: still in force). `as_of` None: now."""
+    was added (None: from the start) to the day before it was retired (None: still in force), and not inside an
+    earlier retirement it was brought back from (`past_retirements`: [first day retired, day restored] pairs,
+    ISO dates). `as_of` None: now."""
     if as_of is None:
         return retired_on is None
-    return (added_on is None or added_on <= as_of) and (retired_on is None or as_of < retired_on)
+    if (added_on is not None and as_of < added_on) or (retired_on is not None and as_of >= retired_on):
+        return False
+    return not any(date.fromisoformat(start) <= as_of < date.fromisoformat(end)
+                   for start, end in past_retirements or ())
 
 
 def as_it_was(current, revisions, as_of: date | None):

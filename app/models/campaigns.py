@@ -91,6 +91,8 @@ class Duty(db.Model):
     # one up to the day before `retired_on`, so past statuses replay as they were.
     added_on: Mapped[date | None] = mapped_column(Date)
     retired_on: Mapped[date | None] = mapped_column(Date)
+    # Retirements it was brought back from after the start: [first day retired, day restored] (ISO dates).
+    past_retirements: Mapped[list | None] = mapped_column(JSON)
 
     campaign: Mapped[Campaign] = relationship(back_populates="duties")
     # What it said before each edit made after the start (SPEC §18): a replay reads the values of its day.
@@ -139,6 +141,7 @@ class CityRequirement(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     added_on: Mapped[date | None] = mapped_column(Date)
     retired_on: Mapped[date | None] = mapped_column(Date)
+    past_retirements: Mapped[list | None] = mapped_column(JSON)
 
     campaign: Mapped[Campaign] = relationship(back_populates="city_requirements")
     revisions: Mapped[list["CityRequirementRevision"]] = relationship(

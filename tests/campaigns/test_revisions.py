@@ -182,3 +182,31 @@ def test_evidence_that_counted_under_the_old_kinds_still_blocks_a_removal(campai
     assert load_matrix(SLUG, date(2026, 7, 2)).cell(HB, 6).status == "pending"
     duties, _ = evidence_counts(campaign, date(2026, 7, 2))
     assert duties[6] == 1
+
+
+def test_reminders_name_the_deadline_of_their_day(campaign, edit_on, make_user, db):
+    from app.models import Notification
+    from app.scheduler.jobs import run_job
+
+    commune_user = make_user("commune")  # Phường Hồng Bàng, no radio broadcast
+    edit_on(date(2026, 7, 3), 5, window_end="2026-07-10")
+    for day in (date(2026, 7, 2), date(2026, 7, 7)):  # 02/7: a catch-up run for a day before the edit
+        assert run_job("deadline_reminders", as_of=day).error is None
+    texts = [n.text for n in db.session.scalars(select(Notification).where(
+        Notification.user_id == commune_user.id, Notification.kind == "duty_due").order_by(Notification.id))
+        if "nhiệm vụ 5" in n.text]
+    assert len(texts) == 2 and "05/07/2026" in texts[0] and "10/07/2026" in texts[1], texts
+
+
+def test_a_duty_retired_and_brought_back_replays_without_it_on_the_days_between(campaign, monkeypatch, client,
+                                                                                 make_user, login, db):
+    login(make_user("admin"))
+    for day, action in ((date(2026, 7, 1), "retire"), (date(2026, 7, 5), "restore")):
+        monkeypatch.setattr("app.campaigns.editor.today_local", lambda day=day: day)
+        response = post_form(client, f"/campaigns/{SLUG}/duties/5/{action}", {}, form_url=f"/campaigns/{SLUG}/edit")
+        assert response.status_code == 302
+    duties = {day: [d.no for d in load_matrix(SLUG, day).campaign.duties]
+              for day in (date(2026, 6, 30), date(2026, 7, 1), date(2026, 7, 4), date(2026, 7, 5))}
+    assert [5 in nos for nos in duties.values()] == [True, False, False, True]
+    page = re.sub(r"\s+", " ", client.get(f"/campaigns/{SLUG}/edit").get_data(as_text=True))
+    assert "Đã thôi áp dụng 01/07/2026 – 04/07/2026" in page

@@ -65,3 +65,12 @@ def test_a_duty_reads_the_values_of_the_day_between_its_edits():
             for day in (date(2026, 6, 30), date(2026, 7, 1), date(2026, 7, 2), date(2026, 7, 3), None)]
     assert ends == [date(2026, 7, 5), date(2026, 7, 8), date(2026, 7, 8), date(2026, 7, 10), date(2026, 7, 10)]
     assert as_it_was(now, [], date(2026, 6, 1)) is now
+
+
+def test_a_duty_brought_back_is_not_in_force_on_the_days_it_was_retired():
+    from app.compliance.yearly import in_force
+
+    gaps = [["2026-07-01", "2026-07-05"]]
+    days = (date(2026, 6, 30), date(2026, 7, 1), date(2026, 7, 4), date(2026, 7, 5))
+    assert [in_force(None, None, day, gaps) for day in days] == [True, False, False, True]
+    assert in_force(None, None, None, gaps)
