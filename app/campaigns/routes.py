@@ -29,7 +29,7 @@ from app.campaigns.services import (
 )
 from app.compliance.display import compliance_words
 from app.compliance.engine import STATUSES
-from app.compliance.loader import load_matrix
+from app.compliance.loader import load_campaign, load_matrix
 from app.domain.kinds import KINDS
 from app.domain.roles import ADMIN_ROLES, CITY_OFFICE_ROLES, STAFF_ROLES
 from app.extensions import db
@@ -248,6 +248,7 @@ def unlock(slug: str, code: str):
 def edit_campaign(slug: str):
     """Edit a campaign's name and period; lists its duties and city requirements to edit."""
     campaign = _campaign_or_404(slug)
+    load_campaign(campaign.slug)  # its duties and requirements with their revisions (the edit notes), 3 queries
     form = CampaignForm(obj=campaign)
     if form.validate_on_submit():
         update_campaign(campaign, {k: form[k].data for k in ("name", "start", "end", "active")}, current_user.id)

@@ -26,6 +26,6 @@ def upgrade():
 
 
 def downgrade():
+    # Plain DROP COLUMN (SQLite 3.35+), no batch, for the same reason.
     for table in ('city_requirements', 'duties'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('past_retirements')
+        op.drop_column(table, 'past_retirements')
