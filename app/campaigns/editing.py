@@ -77,9 +77,11 @@ def add_duty(campaign: Campaign, data: dict, actor_id: int | None, today: date) 
     return duty
 
 
-def remove(obj, campaign: Campaign, actor_id: int | None, today: date) -> None:
+def remove(obj, campaign: Campaign, actor_id: int | None, today: date) -> bool:
     """Remove a duty or city requirement that no evidence counts for; InUse otherwise (retire it instead).
-    The audit entry keeps everything it said."""
+    The audit entry keeps everything it said. Once the campaign has started, its past days had this duty (pending
+    or overdue in every commune): it is retired from today instead, so they replay as they were; False then (a
+    duty added today had no past day: it is removed)."""
     duties, requirements = evidence_counts(campaign, today)
     if isinstance(obj, Duty):
         count, kind, fields, name = duties.get(obj.no), "duty", DUTY_FIELDS, {"no": obj.no}
@@ -87,11 +89,15 @@ def remove(obj, campaign: Campaign, actor_id: int | None, today: date) -> None:
         count, kind, fields, name = requirements.get(obj.key), "city_requirement", REQUIREMENT_FIELDS, {"key": obj.key}
     if count:
         raise InUse(count)
+    if started(campaign, today) and (obj.added_on is None or obj.added_on < today):
+        retire(obj, campaign, actor_id, today)
+        return False
     record(actor_id, "remove", kind, obj.id, campaign=campaign.slug, **name,
            **{k: _plain(getattr(obj, k)) for k in fields})
     db.session.delete(obj)
     db.session.flush()
     db.session.expire(campaign, ["duties", "city_requirements"])
+    return True
 
 
 def retire(obj, campaign: Campaign, actor_id: int | None, today: date, restore: bool = False) -> None:

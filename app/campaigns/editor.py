@@ -171,12 +171,14 @@ def _act(campaign: Campaign, obj, action: str, name: str):
               if action == "retire" else f"Đã áp dụng lại {name}.", "success")
     else:
         try:
-            editing.remove(obj, campaign, current_user.id, today)
+            removed = editing.remove(obj, campaign, current_user.id, today)
         except editing.InUse as exc:
             flash(f"Không thể xóa {name}: đã có {exc.count} minh chứng (hoạt động hoặc báo cáo) được tính. "
                   "Hãy chọn “Thôi áp dụng” để dừng từ hôm nay mà vẫn giữ kết quả đã ghi nhận.", "danger")
             return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
-        flash(f"Đã xóa {name}.", "success")
+        flash(f"Đã xóa {name}." if removed else
+              f"Chiến dịch đã bắt đầu nên {name} được thôi áp dụng từ ngày {fmt_date(today)} thay vì xóa hẳn: "
+              "các ngày trước vẫn tính như cũ.", "success")
     db.session.commit()
     return redirect(url_for("campaigns.edit_campaign", slug=campaign.slug))
 

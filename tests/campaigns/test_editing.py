@@ -76,13 +76,32 @@ def test_removing_a_duty_with_evidence_is_refused_with_a_message(campaign, clien
     assert db.session.scalar(select(Duty.id).where(Duty.campaign_id == campaign.id, Duty.no == 5))
 
 
-def test_a_duty_without_evidence_is_removed_and_the_removal_audited(campaign, client, make_user, login, db):
+def test_a_duty_without_evidence_is_removed_and_the_removal_audited(campaign, client, make_user, login, db,
+                                                                      monkeypatch):
+    monkeypatch.setattr("app.campaigns.editor.today_local", lambda: date(2026, 6, 15))  # before the start
     login(make_user("admin"))
     assert _act(client, "duties/8", "remove").status_code == 302
     assert "Đã xóa nhiệm vụ 8." in _edit_page(client)
     assert 8 not in [d.no for d in load_matrix(SLUG, date(2026, 7, 2)).campaign.duties]
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "remove"))
     assert entry.details["no"] == 8 and entry.details["kinds"] == ["integrated"]
+
+
+def test_removing_a_duty_after_the_start_retires_it_so_the_past_days_replay_with_it(campaign, client, make_user,
+                                                                                    login, db):
+    """No evidence counts for duty 8, but on 02/7/2026 every commune had it (pending or overdue): a removal made
+    after the start keeps those days as they were and stops the duty from today."""
+    before = load_matrix(SLUG, date(2026, 7, 10))
+    login(make_user("admin"))
+    assert _act(client, "duties/8", "remove").status_code == 302
+    page = _edit_page(client)
+    assert "nhiệm vụ 8 được thôi áp dụng từ ngày" in page and "các ngày trước vẫn tính như cũ" in page
+    after = load_matrix(SLUG, date(2026, 7, 10))
+    assert [d.no for d in after.campaign.duties] == list(range(1, 10))
+    assert [c.status for c in after.row(HB).cells] == [c.status for c in before.row(HB).cells]
+    assert 8 not in [d.no for d in load_matrix(SLUG, today_local()).campaign.duties]
+    assert db.session.scalar(select(Duty.retired_on).where(Duty.campaign_id == campaign.id, Duty.no == 8))
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "retire", AuditLog.object_type == "duty"))
 
 
 def test_a_retired_duty_leaves_today_and_stays_in_the_past(campaign, client, make_user, login, db):
