@@ -8,7 +8,7 @@ failing, say) is answered by `LastResort` with the same JSON or a plain page —
 import json
 import sys
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
@@ -74,15 +74,13 @@ def unavailable_response():
 
 
 def _safe_teardown(exc: BaseException | None = None) -> None:
-    """Flask-SQLAlchemy's teardown, unable to raise: the rollback of a connection that died under the request fails,
-    so the session's connections are invalidated (the pool replaces them) and the session is forgotten."""
+    """Flask-SQLAlchemy's teardown, unable to raise: when closing the session fails (the rollback of a connection
+    that died under the request), the session is forgotten. A lost connection is already invalidated by
+    SQLAlchemy, so the pool replaces it; nothing else is touched (another error leaves the connection alone)."""
     try:
         db.session.remove()
     except Exception:
-        try:
-            db.session.invalidate()
-        except Exception:  # noqa: S110 — nothing more can be done with a dead connection; the pool replaces it
-            pass
+        current_app.logger.warning("closing the session failed", exc_info=True)
         db.session.registry.clear()
 
 
