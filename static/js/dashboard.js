@@ -3,8 +3,11 @@
 // The second-wave blocks (plan tasks, targets and ranking) are fetched after the page is shown: each is one
 // register or ranking over every commune. Without script, or if the fetch fails, the link opens the block's page.
 (function () {
-  var slots = document.querySelectorAll("[data-fragment]");
-  Array.prototype.forEach.call(slots, function (slot) {
+  var slots = Array.prototype.slice.call(document.querySelectorAll("[data-fragment]"));
+  // One after the other: each block is a heavy query on the server, and the analyst reads them top down.
+  function next() {
+    var slot = slots.shift();
+    if (!slot) return;
     var state = slot.querySelector("[data-fragment-state]");
     fetch(slot.getAttribute("data-fragment"), { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
@@ -17,8 +20,10 @@
       .catch(function () {
         slot.removeAttribute("aria-busy");
         if (state) state.textContent = slot.getAttribute("data-failed") || "—";
-      });
-  });
+      })
+      .then(next);
+  }
+  next();
 })();
 
 (function () {

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from werkzeug.datastructures import FileStorage
 
 from app.activities import photos
@@ -20,6 +21,7 @@ def _other_communes_activity(app, make_user):
     return other, photo
 
 
+@pytest.mark.wipe  # it POSTs a check-in, whose token is read on the fast path's own connection: committed data only
 def test_commune_user_gets_404_on_every_activity_route_of_another_commune(app, client, db, make_user, login,
                                                                           api_token):
     other, photo = _other_communes_activity(app, make_user)
