@@ -1,13 +1,13 @@
 """Commune targets and actuals in the API (SPEC §12 second wave, §16): the allocation read in scope, written by the
 city office; any invalid row refuses the whole payload (422, per-row field errors, nothing stored)."""
 
-from datetime import date
 from functools import partial
 
 from flask import current_app, jsonify, request
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from app import params
 from app.api import bp
 from app.api.auth import api_principal, api_roles, api_user
 from app.auth.access import scope
@@ -24,23 +24,29 @@ WRITERS = ("admin", "city")
 INVALID = "Dữ liệu không hợp lệ: không dòng nào được lưu."
 
 
-def year_arg(args) -> tuple[int | None, dict]:
-    """`?year=` (default: this year) or a field error."""
-    raw = (args.get("year") or "").strip()
-    if not raw:
-        return today_local().year, {}
-    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw), {}
-    return None, {"year": "Năm phải là số nguyên từ 2000 đến 2100."}
+def _year_and_as_of(args) -> tuple[int, object]:
+    """`?year=` (default: the year of `as_of`) and `?as_of=` (dd/mm/yyyy or ISO, default today), parsed by
+    app/params.py like every as_of of the API; a bad one raises ParamError, answered 422 naming each bad field."""
+    fields: dict[str, str] = {}
+    as_of = today_local()
+    try:
+        as_of = params.as_of(args.get("as_of"), as_of)
+    except params.ParamError as exc:
+        fields.update(exc.fields)
+    try:
+        year = params.year(args.get("year"), as_of.year)
+    except params.ParamError as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise params.ParamError(fields)
+    return year, as_of
 
 
 @bp.get("/targets/communes")
 @api_roles(*READERS)
 def commune_targets():
     """`[{code, name, year, bhxh_bat_buoc, bhxh_tu_nguyen, bhyt_rate}]` of `?year=`; a commune user sees its own."""
-    year, fields = year_arg(request.args)
-    if fields:
-        return json_error(422, "Tham số không hợp lệ.", fields)
+    year, _ = _year_and_as_of(request.args)
     return jsonify(service.targets_of(partial(scope, model=CommuneTarget, user=api_user()), year))
 
 
@@ -89,16 +95,7 @@ def put_commune_actuals():
 def emulation():
     """`[{code, name, score, rank, parts: {duties, tasks, targets}}]` for `?year=` as of `?as_of=` (default today),
     best first; a commune user gets its own row (with its rank in the city)."""
-    year, fields = year_arg(request.args)
-    raw = (request.args.get("as_of") or "").strip()
-    as_of = today_local()
-    if raw:
-        try:
-            as_of = date.fromisoformat(raw[:10])
-        except ValueError:
-            fields["as_of"] = "Ngày không hợp lệ, dùng dạng YYYY-MM-DD."
-    if fields:
-        return json_error(422, "Tham số không hợp lệ.", fields)
+    year, as_of = _year_and_as_of(request.args)
     principal = api_principal()
     own = None
     if principal.role == "commune":

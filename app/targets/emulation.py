@@ -3,7 +3,8 @@
 Each commune has three parts, each a share from 0 to 1 or None when it cannot be measured yet:
 - duties: duty cells done on time / duty cells due (done, late or overdue) across the year's campaigns;
 - tasks: tasks completed / tasks due (None while no task register exists);
-- targets: the mean over the yearly targets of min(actual / target, 1).
+- targets: the mean over the yearly targets of min(actual / target, 1) of the latest actual known; None while the
+  commune has no target, or no actual yet ("Chưa có số liệu", the list's own word for it: `target_part`).
 The score is the weighted mean of the parts that exist, 0–100: a part that is None weighs nothing and the other
 weights are scaled to sum to 1, so a commune is never penalised for what nobody can measure. Equal scores (to two
 decimals) share a rank (1, 1, 3) and are listed by name in Vietnamese order.
@@ -45,10 +46,22 @@ def duty_part(on_time: int, due: int) -> float | None:
     return on_time / due if due else None
 
 
-def target_part(pairs: Iterable[tuple[float | None, float | None]]) -> float | None:
-    """The mean of min(actual / target, 1) over (target, actual) pairs with a positive target; a missing actual
-    counts 0. None when no target is set."""
-    shares = [min((actual or 0) / target, 1.0) for target, actual in pairs if target]
+def target_part(target: Mapping[str, float | None] | None, actual: Mapping[str, float | None] | None,
+                figures: Iterable[str]) -> float | None:
+    """The mean of min(actual / target, 1) over the `figures` with a positive target; None when no target is set,
+    and None — not 0 — while no actual is known for the year.
+
+    Why None (chosen over "count it 0 and say so"): the actuals come from the BHXH data system and the city
+    office loads them (SPEC §16); a commune has no way to send its own, so a missing month is a gap in the data,
+    not a commune that enrolled nobody. Counting it 0 would rank a commune whose figures were not loaded yet below
+    one that reached 10 % of its target, while the list "Địa bàn chưa đạt chỉ tiêu" says of the same commune
+    "Chưa có số liệu" and does not judge it (app/targets/prorata.py). The score then renormalises over the parts
+    that exist, the one rule the duty and task parts already follow, and the ranking shows the part as
+    "Chưa có số liệu" so nobody reads the score as including it.
+    """
+    if not target or actual is None:
+        return None
+    shares = [min((actual.get(f) or 0) / target[f], 1.0) for f in figures if target.get(f)]
     return sum(shares) / len(shares) if shares else None
 
 

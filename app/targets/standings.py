@@ -2,7 +2,6 @@
 parts from the plans' task register as of that date, target parts from the commune targets and the actuals known
 by then, with the weights the city office set for the year. The computation itself is app.targets.emulation."""
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from app.models import Campaign, CommuneActual, CommuneTarget, EmulationWeights,
 from app.models.audit import record
 from app.targets.communes import FIGURES
 from app.targets.emulation import DEFAULT_WEIGHTS, PARTS, Entry, Standing, duty_part, rank, target_part
+from app.targets.figures import actuals_known
 
 DUE = ("done", "late", "overdue")  # a duty or task instance whose window has closed, or that has its evidence
 
@@ -61,15 +61,9 @@ def task_counts(year: int, as_of: date) -> dict[str, tuple[int, int]]:
     return {code: (completed, due) for code, (completed, due) in counts.items()}
 
 
-def _month_closed(year: int, month: int, as_of: date) -> bool:
-    return date(year, month, calendar.monthrange(year, month)[1]) <= as_of
-
-
 def latest_actuals(year: int, as_of: date) -> dict[int, CommuneActual]:
-    """Each commune's actuals of the latest month of `year` that had ended by `as_of`."""
-    rows = db.session.scalars(select(CommuneActual).where(CommuneActual.year == year)
-                              .order_by(CommuneActual.month)).all()
-    return {row.commune_id: row for row in rows if _month_closed(year, row.month, as_of)}
+    """Each commune's actuals of the latest month of `year` that had ended by `as_of` (as the commune pages)."""
+    return {commune_id: rows[-1] for commune_id, rows in actuals_known(year, as_of).items()}
 
 
 def weights_for(city_id: int | None, year: int) -> dict[str, float]:
@@ -97,11 +91,22 @@ def set_weights(city_id: int, year: int, weights: dict[str, float], actor_id: in
 
 @dataclass(frozen=True)
 class Detail:
-    """What a commune's parts are made of: duties (on time, due), tasks (completed, due), the target shares."""
+    """What a commune's parts are made of: duties (on time, due), tasks (completed, due), the target shares, and
+    why the targets part is missing ("no_target", "no_data" — the list's bands — or None when it exists)."""
 
     duties: tuple[int, int]
     tasks: tuple[int, int]
     targets: dict[str, float | None]
+    targets_missing: str | None = None
+
+
+def _target_detail(target, actual) -> tuple[dict[str, float | None], str | None]:
+    if target is None or not any(getattr(target, f) for f in FIGURES):
+        return {}, "no_target"
+    if actual is None:
+        return {}, "no_data"
+    return {f: (min(getattr(actual, f) / getattr(target, f), 1.0) if getattr(target, f) else None)
+            for f in FIGURES}, None
 
 
 def measured(year: int, as_of: date) -> tuple[list[Entry], dict[str, Detail]]:
@@ -115,11 +120,11 @@ def measured(year: int, as_of: date) -> tuple[list[Entry], dict[str, Detail]]:
     for commune in communes:
         cid = id_by_code[commune.code]
         target, actual = targets.get(cid), actuals.get(cid)
-        pairs = [(getattr(target, f), getattr(actual, f, None)) for f in FIGURES] if target else []
+        share = target_part(None if target is None else {f: getattr(target, f) for f in FIGURES},
+                            None if actual is None else {f: getattr(actual, f) for f in FIGURES}, FIGURES)
         duty, task = duties.get(commune.code, (0, 0)), tasks.get(commune.code, (0, 0))
-        entries.append(Entry(commune.code, commune.name, duty_part(*duty), duty_part(*task), target_part(pairs)))
-        details[commune.code] = Detail(duty, task, {f: (min((p[1] or 0) / p[0], 1.0) if p[0] else None)
-                                                    for f, p in zip(FIGURES, pairs, strict=True)} if pairs else {})
+        entries.append(Entry(commune.code, commune.name, duty_part(*duty), duty_part(*task), share))
+        details[commune.code] = Detail(duty, task, *_target_detail(target, actual))
     return entries, details
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.targets.communes import FIGURES
 from app.targets.emulation import Entry, duty_part, rank, score, target_part
 
 # Three communes, parts as shares (duties done on time / due, tasks, targets achieved).
@@ -52,7 +53,25 @@ def test_the_parts_from_the_engine_counts_and_the_targets():
     assert duty_part(on_time=3, due=4) == 0.75
     assert duty_part(on_time=0, due=0) is None
     # BHXH bắt buộc 6 000 of 12 000 (0.5), tự nguyện 1 500 of 1 000 (capped 1), BHYT 90 of 95 % (0.947…)
-    share = target_part([(12_000, 6_000), (1_000, 1_500), (95.0, 90.0)])
+    target = {"bhxh_bat_buoc": 12_000, "bhxh_tu_nguyen": 1_000, "bhyt_rate": 95.0}
+    share = target_part(target, {"bhxh_bat_buoc": 6_000, "bhxh_tu_nguyen": 1_500, "bhyt_rate": 90.0}, FIGURES)
     assert share == pytest.approx((0.5 + 1 + 90 / 95) / 3)
-    assert target_part([(0, 5), (None, 3)]) is None
-    assert target_part([(100, None)]) == 0.0
+    # a figure without a positive target is left out: (0.5 + 1) / 2
+    assert target_part({**target, "bhyt_rate": 0}, {"bhxh_bat_buoc": 6_000, "bhxh_tu_nguyen": 1_500,
+                                                    "bhyt_rate": 90.0}, FIGURES) == 0.75
+    assert target_part({"bhxh_bat_buoc": 0, "bhxh_tu_nguyen": None, "bhyt_rate": 0}, {"bhxh_bat_buoc": 5}, FIGURES) \
+        is None
+    assert target_part(None, {"bhxh_bat_buoc": 5}, FIGURES) is None
+
+
+def test_no_actual_yet_is_no_targets_part_and_the_weights_are_renormalised():
+    # The list says "Chưa có số liệu" of a commune with a target and no actual: the score does not count it 0.
+    target = {"bhxh_bat_buoc": 1_000, "bhxh_tu_nguyen": 100, "bhyt_rate": 95.0}
+    assert target_part(target, None, FIGURES) is None
+    waiting = Entry("1", "Xã A", duties=0.5, tasks=0.25, targets=target_part(target, None, FIGURES))
+    # (0.4·50 + 0.2·25) / (0.4 + 0.2) = 25 / 0.6 = 41.67, not 0.4·50 + 0.2·25 + 0.4·0 = 25
+    assert score(waiting) == 41.67
+    # a commune that reached 10 % of each target keeps its measured part: 0.4·50 + 0.2·25 + 0.4·10 = 29
+    reached = Entry("2", "Xã B", duties=0.5, tasks=0.25, targets=0.1)
+    assert [(s.code, s.score, s.parts["targets"]) for s in rank([waiting, reached])] == [("1", 41.67, None),
+                                                                                         ("2", 29.0, 10.0)]

@@ -41,15 +41,33 @@ def test_the_ranking_replays_the_engine_and_the_actuals_known_on_the_date(client
                      "parts": {"duties": 66.67, "tasks": 28.57, "targets": 76.67}}
     before = next(row for row in client.get("/api/v1/emulation?year=2026&as_of=2026-06-10", headers=city).get_json()
                   if row["code"] == "11311")
-    # 10/6: no campaign begun, no month closed; tasks I.3 (January) and I.5 (Q I) overdue
-    assert before["parts"] == {"duties": None, "tasks": 0.0, "targets": 0.0}
+    # 10/6: no campaign begun, no month closed (no actual yet: no targets part, as the list's "Chưa có số liệu");
+    # tasks I.3 (January) and I.5 (Q I) overdue
+    assert before["parts"] == {"duties": None, "tasks": 0.0, "targets": None}
 
     own = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=commune).get_json()
     assert [(row["code"], row["rank"]) for row in own] == [("11311", 1)]
 
 
-def test_bad_parameters_are_field_errors(client, make_user, api_token):
+def test_a_commune_without_any_actual_is_scored_on_its_other_parts(client, db, make_user, api_token):
+    city = api_token(make_user("city", username="e_city2"))
+    assert client.put("/api/v1/targets/communes", json=[TARGET], headers=city).status_code == 200  # no actual
+    bhyt_day = db.session.scalar(select(Campaign).where(Campaign.slug == "bhyt-day-2026"))
+    factories.activity("fair", date(2026, 7, 1), "held")
+    factories.submission(bhyt_day, on=date(2026, 7, 5))
+    first = client.get("/api/v1/emulation?year=2026&as_of=2026-07-20", headers=city).get_json()[0]
+    # duties 33.33 %, tasks 25 % as above, no targets part: (0.4·33.333 + 0.2·25) / 0.6 = 18.333 / 0.6 = 30.56
+    assert first == {"code": "11311", "name": "Phường Hồng Bàng", "score": 30.56, "rank": 1,
+                     "parts": {"duties": 33.33, "tasks": 25.0, "targets": None}}
+
+
+def test_as_of_is_read_as_dd_mm_yyyy_or_iso_and_a_bad_one_is_named(client, make_user, api_token):
     headers = api_token(make_user("viewer", username="e_v"))
-    response = client.get("/api/v1/emulation?year=1999&as_of=30/06/2026", headers=headers)
+    iso = client.get("/api/v1/emulation?year=2026&as_of=2026-06-30", headers=headers)
+    typed = client.get("/api/v1/emulation?year=2026&as_of=30/06/2026", headers=headers)
+    assert iso.status_code == typed.status_code == 200 and iso.get_json() == typed.get_json()
+    response = client.get("/api/v1/emulation?year=1999&as_of=31/02/2026", headers=headers)
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"year", "as_of"}
+    only_date = client.get("/api/v1/emulation?as_of=2026-13-01", headers=headers).get_json()
+    assert only_date["error"]["fields"] == {"as_of": "Ngày không hợp lệ (dd/mm/yyyy)."}

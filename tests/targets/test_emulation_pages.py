@@ -62,6 +62,19 @@ def test_the_city_office_sets_the_weights_and_the_ranking_follows(office, db):
     assert "40 %" in client.get("/chi-tieu/thi-dua?year=2027&as_of=2027-06-30").get_data(as_text=True)
 
 
+def test_a_commune_with_a_target_and_no_actual_says_so_in_its_targets_part(office):
+    client, headers = office
+    waiting = {**TARGETS[0], "code": "11329"}
+    assert client.put("/api/v1/targets/communes", json=[waiting], headers=headers).status_code == 200
+    page = client.get(f"/chi-tieu/thi-dua?year=2026&as_of={AS_OF}").get_data(as_text=True)
+    row = page[page.index('<tr data-commune="11329"'):]
+    row = row[:row.index("</tr>")]
+    # duties 0 %, tasks 0 %, no targets part: (0.4·0 + 0.2·0) / 0.6 = 0, and the cell says why
+    assert 'data-field="score">0,00<' in row and 'data-missing="no_data">Chưa có số liệu<' in row
+    other = page[page.index('<tr data-commune="10507"'):]
+    assert "data-missing" not in other[:other.index("</tr>")]  # no target at all: "—", not "no data"
+
+
 def test_the_commendation_proposal_as_excel_and_pdf(office):
     client, _ = office
     book = load_workbook(io.BytesIO(client.get(f"/chi-tieu/thi-dua.xlsx?year=2026&as_of={AS_OF}&top=2").data))
