@@ -78,3 +78,24 @@ def dashboard_with_blocks(client, url: str) -> str:
         assert part.status_code == 200 and "<html" not in part.get_data(as_text=True)
         html += part.get_data(as_text=True)
     return html
+
+
+def xlsx_bytes(rows, sheet_xml=None) -> bytes:
+    """An .xlsx of `rows`; `sheet_xml(body) -> body` rewrites its first sheet's XML as an attacker would."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb, buf = Workbook(), io.BytesIO()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(buf)
+    if sheet_xml is None:
+        return buf.getvalue()
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for entry in src.infolist():
+            body = src.read(entry)
+            z.writestr(entry, sheet_xml(body) if entry.filename == "xl/worksheets/sheet1.xml" else body)
+    return out.getvalue()

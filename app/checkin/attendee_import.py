@@ -33,11 +33,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, or_, select, update
 
 from app.checkin import services as svc
-from app.checkin.import_reading import Table, UnreadableFile, read_upload
+from app.checkin.import_reading import Table, read_upload
 from app.checkin.tokens import short_code
 from app.extensions import db
 from app.models import CheckIn, Commune, ImportUpload
 from app.models.voice import FOLLOWED_BHYT, FollowUp, followup_values
+from app.upload_checks import UnreadableFile
 
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 IMPORT_EXTS = (".csv", ".xlsx")

@@ -4,8 +4,8 @@
 `MAX_COLUMNS` text cells, the number of data rows the file really had (so the preview can say how many are left
 out, never a silent cut) and the encoding it was read in.
 
-- XLSX: the zip's entries are checked before openpyxl opens it (a zip bomb is refused by its declared
-  uncompressed size and ratio); the sheet's declared dimension is ignored (`A1:XFD5001` is read by its real
+- XLSX: the zip's entries are checked before openpyxl opens it (app/upload_checks.py: a zip bomb is refused by
+  its declared uncompressed size and ratio, a file that is no zip at all by that); the sheet's declared dimension is ignored (`A1:XFD5001` is read by its real
   cells) and columns past `MAX_COLUMNS` are never built.
 - CSV: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text", tab-separated), else Windows-1258 when the
   text reads as Vietnamese (its combining tone marks composed, NFC); anything else — a TCVN3/VNI-era file among
@@ -17,19 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass
+
+from app.upload_checks import UnreadableFile, checked_xlsx
 
 MAX_ROWS = 5000  # data rows kept (the header aside)
 MAX_COLUMNS = 40
-XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # all entries together, as the zip declares them
-XLSX_MAX_RATIO = 200  # uncompressed / compressed, per entry (office files: 5–30)
 SAVE_AS = "Hãy mở tệp bằng Excel và lưu lại dạng “CSV UTF-8 (Comma delimited)” (hoặc .xlsx) rồi tải lên lại."
 VIETNAMESE = set("ăâđêôơưĂÂĐÊÔƠƯ")  # letters every Vietnamese list has, absent from Western text
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a list; the message (Vietnamese) says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -125,16 +120,7 @@ def _csv_rows(text: str):
 
 
 def _read_xlsx(data: bytes) -> Table:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise UnreadableFile("Tệp .xlsx bị hỏng hoặc không phải tệp Excel.") from exc
-    if sum(e.file_size for e in entries) > XLSX_MAX_UNCOMPRESSED or any(
-            e.file_size > XLSX_MAX_RATIO * max(e.compress_size, 1) and e.file_size > 1024 * 1024 for e in entries):
-        raise UnreadableFile("Tệp Excel này khi giải nén quá lớn so với một danh sách người tham dự "
-                             f"(tối đa {XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB). Hãy lưu chỉ trang danh sách, "
-                             "dạng .xlsx hoặc CSV UTF-8.")
+    checked_xlsx(data, "một danh sách người tham dự", "Hãy lưu chỉ trang danh sách, dạng .xlsx hoặc CSV UTF-8.")
     from openpyxl import load_workbook
 
     try:

@@ -46,10 +46,14 @@ def may_campaign(as_of: date, now: datetime) -> dict:
 
 
 def import_cleanup(as_of: date, now: datetime) -> dict:
-    """Hourly (issue 22 item 5): attendee lists neither confirmed nor cancelled are forgotten after 24 hours."""
+    """Hourly (issue 22 item 5): attendee lists and target/actual previews (SPEC §16) neither confirmed nor
+    cancelled are forgotten after 24 hours."""
     from app.checkin.attendee_import import purge_expired, purge_old_files
+    from app.targets.allocation_import import purge_expired as purge_target_previews
 
-    return {"uploads": purge_expired(now), "files": purge_old_files(current_app.config["UPLOAD_DIR"], now)}
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    return {"uploads": purge_expired(now), "files": purge_old_files(upload_dir, now),
+            "target_previews": purge_target_previews(upload_dir, now)}
 
 
 JOBS = {
@@ -71,7 +75,7 @@ JOBS = {
                 {"day_of_week": "mon", "hour": 7, "minute": 30}, "Thứ Hai hằng tuần 07:30", task_overdue_digest),
         JobSpec("periodic_reminders", "Nhắc hạn báo cáo 6 tháng, năm (7, 3, 1 ngày; quá hạn)", {"hour": 7, "minute": 10},
                 "Hằng ngày 07:10", periodic_reminders),
-        JobSpec("import_cleanup", "Xóa danh sách nhập từ tệp quá 24 giờ chưa xác nhận", {"minute": 20},
+        JobSpec("import_cleanup", "Xóa tệp nhập (danh sách, chỉ tiêu) quá 24 giờ chưa xác nhận", {"minute": 20},
                 "Hằng giờ, phút 20", import_cleanup),
     )
 }

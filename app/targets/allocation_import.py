@@ -1,6 +1,7 @@
 """Load the yearly allocation ("bảng phân bổ chi tiết") or a month's actuals from an Excel file (SPEC §16).
 
-In the order a user goes through it: `save_upload` keeps the file under a random id; `preview(path, kind,
+In the order a user goes through it: `save_upload` reads the file within the upload checks of every import and
+keeps it, once readable, under a random id for 24 hours at most (`purge_expired`, hourly); `preview(path, kind,
 period)` reads it (app/targets/sheet_reader.py), finds each row's commune by code or by name, validates every
 row with the API's declarations (app/schemas/targets.py) and writes nothing; `confirm` stores the rows — only
 when no row has an error: like `PUT /api/v1/targets/communes`, one bad row refuses the file (the preview says which
@@ -12,6 +13,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -21,8 +23,11 @@ from app.models import Commune
 from app.schemas.targets import FIELD_MESSAGES, CommuneActualIn, CommuneTargetIn
 from app.targets import communes as store
 from app.targets.sheet_reader import SheetRefused, read_rows, words
+from app.targets.workbook import read_grid
+from app.upload_checks import UnreadableFile
 
-SUBDIR = "imports"
+SUBDIR = "target-imports"  # under UPLOAD_DIR; the attendee lists' old files are in "imports"
+KEEP_FOR = timedelta(hours=24)  # a preview neither confirmed nor abandoned by hand is removed after a day
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 KINDS = {"targets": CommuneTargetIn, "actuals": CommuneActualIn}
 UNKNOWN_CODE = "Không có đơn vị cấp xã mã “{code}”."
@@ -30,7 +35,6 @@ UNKNOWN_NAME = "Không tìm thấy đơn vị cấp xã tên “{name}”; ghi m
 NO_UNIT = "Thiếu mã và tên đơn vị."
 DUPLICATE = "Trùng với dòng {line} (cùng đơn vị)."
 NOT_XLSX = "Chỉ nhận tệp Excel .xlsx."
-UNREADABLE = "Không đọc được tệp Excel này."
 TOO_BIG = "Tệp quá lớn (tối đa {mb} MB)."
 
 
@@ -76,33 +80,33 @@ def _directory(upload_dir: str) -> str:
 
 
 def save_upload(upload, upload_dir: str, max_bytes: int) -> str:
-    """Keep an uploaded .xlsx (a werkzeug FileStorage) under a new random id, checked readable; the id."""
+    """Keep an uploaded .xlsx (a werkzeug FileStorage) under a new random id once it reads as a table; the id.
+
+    The bytes pass the upload checks of every import (app/targets/workbook.py → app/upload_checks.py) and are read
+    before anything is written: a zip bomb, a web page named .xlsx or a sheet without the table's header is refused
+    (ImportRefused, Vietnamese) with nothing kept. Only a readable file is kept, `KEEP_FOR` at most."""
     if os.path.splitext(upload.filename or "")[1].lower() != ".xlsx":
         raise ImportRefused(NOT_XLSX)
     body = upload.read(max_bytes + 1)
     if len(body) > max_bytes:
         raise ImportRefused(TOO_BIG.format(mb=max_bytes // (1024 * 1024)))
+    sheet_of(body)
     upload_id = secrets.token_hex(16)
-    path = os.path.join(_directory(upload_dir), f"targets-{upload_id}.xlsx")
-    with open(path, "wb") as fh:
+    with open(os.path.join(_directory(upload_dir), f"{upload_id}.xlsx"), "wb") as fh:
         fh.write(body)
-    try:
-        read_sheet(path)
-    except SheetRefused as exc:
-        os.remove(path)
-        raise ImportRefused(str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001 — any unreadable file is the user's input, not our bug
-        os.remove(path)
-        raise ImportRefused(UNREADABLE) from exc
     return upload_id
 
 
-def upload_path(upload_id: str, upload_dir: str) -> str | None:
-    """The kept upload with this random id, or None."""
+def upload_path(upload_id: str, upload_dir: str, now: datetime) -> str | None:
+    """The kept upload with this random id, or None (unknown, or older than `KEEP_FOR`)."""
     if not UPLOAD_ID.match(upload_id or ""):
         return None
-    path = os.path.join(_directory(upload_dir), f"targets-{upload_id}.xlsx")
-    return path if os.path.exists(path) else None
+    path = os.path.join(_directory(upload_dir), f"{upload_id}.xlsx")
+    try:
+        kept_at = os.stat(path).st_mtime
+    except FileNotFoundError:
+        return None
+    return path if kept_at > now.timestamp() - KEEP_FOR.total_seconds() else None
 
 
 def discard(path: str) -> None:
@@ -111,30 +115,33 @@ def discard(path: str) -> None:
         os.remove(path)
 
 
-def grid_of(path: str) -> tuple[list[list], frozenset]:
-    """The first sheet's cell values with every merged range filled with its top-left value, and the columns
-    holding percentage-formatted numbers."""
-    from openpyxl import load_workbook
+def purge_expired(upload_dir: str, now: datetime) -> int:
+    """Remove the kept uploads older than `KEEP_FOR` (previews nobody confirmed); how many. The hourly job
+    `import_cleanup` runs it beside the attendee lists' own."""
+    folder = os.path.join(upload_dir, SUBDIR)
+    if not os.path.isdir(folder):
+        return 0
+    removed, limit = 0, now.timestamp() - KEEP_FOR.total_seconds()
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.stat().st_mtime <= limit:
+            os.remove(entry.path)
+            removed += 1
+    return removed
 
-    wb = load_workbook(path, data_only=True)
-    ws = wb.worksheets[0]
-    grid = [list(row) for row in ws.iter_rows(values_only=True, max_row=5000)]
-    for merged in ws.merged_cells.ranges:
-        top = ws.cell(merged.min_row, merged.min_col).value
-        for r in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if c - 1 < len(grid[r - 1]):
-                    grid[r - 1][c - 1] = top
-    percent = frozenset(cell.column - 1 for row in ws.iter_rows(max_row=5000) for cell in row
-                        if isinstance(cell.value, int | float) and "%" in (cell.number_format or ""))
-    wb.close()
-    return grid, percent
+
+def sheet_of(body: bytes):
+    """The table of the file's first sheet (app.targets.sheet_reader.Sheet); ImportRefused saying why not."""
+    try:
+        grid, percent = read_grid(body)
+        return read_rows(grid, percent, first_line=1)
+    except (SheetRefused, UnreadableFile) as exc:
+        raise ImportRefused(str(exc)) from exc
 
 
 def read_sheet(path: str):
-    """The sheet's rows (app.targets.sheet_reader.Sheet)."""
-    grid, percent = grid_of(path)
-    return read_rows(grid, percent, first_line=1)
+    """The table of a kept upload (checked again: the same bounds as at upload)."""
+    with open(path, "rb") as fh:
+        return sheet_of(fh.read())
 
 
 def _exact(name: str) -> str:

@@ -10,6 +10,7 @@ from app.auth.access import role_required
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.formatting import today_local
+from app.models.types import utcnow
 from app.schemas.targets import FIELD_MESSAGES, CommuneTargetIn
 from app.targets import allocation_import as importer
 from app.targets import bp
@@ -62,7 +63,7 @@ def import_targets():
 def _checked(upload_id: str):
     kind = request.args.get("kind") if request.args.get("kind") in importer.KINDS else abort(404)
     period = _period_arg(kind)
-    path = importer.upload_path(upload_id, current_app.config["UPLOAD_DIR"])
+    path = importer.upload_path(upload_id, current_app.config["UPLOAD_DIR"], utcnow())
     if path is None:
         abort(404)
     return kind, period, path

@@ -4,34 +4,17 @@ import io
 import re
 import tracemalloc
 import unicodedata
-import zipfile
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from app.checkin.import_reading import MAX_ROWS, UnreadableFile, read_upload
-from tests.support import csrf_token, post_form
+from app.checkin.import_reading import MAX_ROWS, read_upload
+from app.upload_checks import UnreadableFile
+from tests.support import csrf_token, post_form, xlsx_bytes
 
 NAMES = "Họ và tên,Số điện thoại\nNguyễn Văn Ấn,0912345678\nTrần Thị Đào,0987654321\n"
-
-
-def _xlsx(rows, sheet_xml=None) -> bytes:
-    """An .xlsx of `rows`; `sheet_xml(body) -> body` rewrites its sheet as an attacker would."""
-    wb, buf = Workbook(), io.BytesIO()
-    for row in rows:
-        wb.active.append(row)
-    wb.save(buf)
-    if sheet_xml is None:
-        return buf.getvalue()
-    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for entry in src.infolist():
-            body = src.read(entry)
-            z.writestr(entry, sheet_xml(body) if entry.filename == "xl/worksheets/sheet1.xml" else body)
-    return out.getvalue()
 
 
 def _windows_1258(text: str) -> bytes:
@@ -47,7 +30,7 @@ def _windows_1258(text: str) -> bytes:
 
 
 def test_a_zip_bomb_xlsx_is_refused_before_openpyxl_opens_it():
-    bomb = _xlsx([["Họ và tên"]], lambda body: body.replace(b"</worksheet>",
+    bomb = xlsx_bytes([["Họ và tên"]], lambda body: body.replace(b"</worksheet>",
                                                            b"<!--" + b" " * (300 << 20) + b"--></worksheet>"))
     assert len(bomb) < 1 << 20  # 300 MB of sheet in a third of a megabyte
     tracemalloc.start()
@@ -59,7 +42,7 @@ def test_a_zip_bomb_xlsx_is_refused_before_openpyxl_opens_it():
 
 
 def test_a_sheet_declaring_a1_xfd5001_is_read_by_its_real_cells():
-    data = _xlsx([["Họ và tên", "Số điện thoại"], ["Nguyễn Văn An", "0912345678"]],
+    data = xlsx_bytes([["Họ và tên", "Số điện thoại"], ["Nguyễn Văn An", "0912345678"]],
                  lambda body: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD5001"/>', body))
     tracemalloc.start()
     table = read_upload(data, ".xlsx")
@@ -123,7 +106,7 @@ def test_a_windows_1258_list_imports_the_names_correctly(client, db, make_user, 
 ])
 def test_a_tcvn3_list_or_a_zip_bomb_is_refused_at_upload_with_the_reason(client, db, make_user, login,
                                                                          make_activity, name, data, says):
-    data = data or _xlsx([["Họ và tên"]], lambda body: body.replace(b"</worksheet>",
+    data = data or xlsx_bytes([["Họ và tên"]], lambda body: body.replace(b"</worksheet>",
                                                                     b"<!--" + b" " * (8 << 20) + b"--></worksheet>"))
     activity = make_activity()
     login(make_user("commune"))

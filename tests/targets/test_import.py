@@ -103,7 +103,7 @@ def test_bad_uploads_get_a_message_next_to_the_field(office, db):
     answer = office.post("/chi-tieu/nhap", data={"csrf_token": csrf_token(office, "/chi-tieu/nhap"), "kind": "targets",
                                                  "year": "2026", "file": (io.BytesIO(b"PK\x03\x04junk"), "x.xlsx")},
                          content_type="multipart/form-data")
-    assert answer.status_code == 422 and "Không đọc được tệp Excel này." in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Tệp .xlsx bị hỏng hoặc không phải tệp Excel." in answer.get_data(as_text=True)
     answer = _upload(office, EXAMPLE.read_bytes(), kind="actuals", month="13/2026")
     assert answer.status_code == 422 and "Tháng không hợp lệ" in answer.get_data(as_text=True)
     assert office.get("/chi-tieu/nhap/" + "0" * 32 + "?kind=targets&period=2026").status_code == 404
