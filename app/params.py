@@ -17,9 +17,9 @@ from app.domain.kinds import KINDS, STATUSES
 from app.extensions import db
 from app.formatting import fmt_int
 from app.models import Campaign, Commune
-from app.routing import MAX_PAGE
 
-MAX_PER_PAGE = 200
+MAX_PAGE = 100_000  # the highest page number a list accepts, so the OFFSET stays in range
+MAX_PER_PAGE = 200  # rows per page the API gives at most
 BAD_DATE = "Ngày không hợp lệ (dd/mm/yyyy)."
 
 

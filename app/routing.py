@@ -1,4 +1,4 @@
-"""URL pieces that must never reach the database out of range (ids; page numbers: app/params.py), safe local
+"""URL pieces that must never reach the database out of range (ids; page numbers are app/params.py's), safe local
 redirects, and bad Unicode refused at the door (issue 22)."""
 
 import re
@@ -9,7 +9,6 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL int4); SQLite overflows past 2**63 with a 500
-MAX_PAGE = 100_000  # the highest page number a list accepts (app/params.py), so the OFFSET stays in range
 
 
 class IdConverter(IntegerConverter):

@@ -1,4 +1,4 @@
-"""Activity forms. Only the shapes live here: every rule is checked once, in `services.validate`."""
+"""Activity forms. Only the shapes live here: every rule is checked once, in `validation.validate`."""
 
 from flask import current_app
 from sqlalchemy import select

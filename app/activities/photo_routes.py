@@ -9,8 +9,9 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.activities import bp, photos, services
+from app.activities import bp, photos
 from app.activities.forms import ConfirmForm
+from app.activities.validation import ActivityError
 from app.auth.access import get_scoped_or_404, get_writable_or_404, role_required
 from app.domain.roles import RECORDER_ROLES
 from app.extensions import db
@@ -40,7 +41,7 @@ def upload_photos(activity_id: int):
             try:
                 prepared.append(photos.prepare_photo(upload, cfg["UPLOAD_MAX_BYTES"], cfg["UPLOAD_MAX_PIXELS"],
                                                      cfg["UPLOAD_MAX_SIDE"]))
-            except services.ActivityError as exc:
+            except ActivityError as exc:
                 errors.extend(exc.errors.values())
     if not errors and prepared:
         added = []
@@ -52,7 +53,7 @@ def upload_photos(activity_id: int):
         try:  # the same form sent twice (a double click, a retry) stores its photos once (issue 22 item 7)
             _, replayed = submit_once(request.form.get("form_token"), "activities.upload_photos", current_user.id,
                                       utcnow(), create)
-        except services.ActivityError as exc:
+        except ActivityError as exc:
             db.session.rollback()
             errors.extend(exc.errors.values())
         else:
@@ -110,7 +111,7 @@ def delete_photo(activity_id: int, photo_id: int):
     get_writable_or_404(Activity, activity_id, current_user)
     photo = _scoped_photo(activity_id, photo_id)
     if ConfirmForm().validate_on_submit():
-        services.delete_photo(photo, current_user, current_app.config["UPLOAD_DIR"])
+        photos.delete_photo(photo, current_user, current_app.config["UPLOAD_DIR"])
         db.session.commit()
         flash("Đã xóa ảnh.", "success")
     return redirect(url_for("activities.show_activity", activity_id=activity_id, _anchor="photos"))

@@ -20,6 +20,7 @@ from app.activities import bp, services
 from app.activities.counted import counted_results, total_results
 from app.activities.forms import AGENCY_PREFIX, ActivityForm, CancelForm, ConfirmForm, CopyForm, ResultsForm
 from app.activities.history import describe as describe_changes
+from app.activities.validation import ActivityError
 from app.auth.access import can_edit_unit, get_scoped_or_404, get_writable_or_404, role_required
 from app.checkin.links import current_checkin_url
 from app.collation import vi_sorted
@@ -56,7 +57,7 @@ def list_activities():
     filters = _filters()
     stmt = services.filtered_activities(current_user, **filters.query)
     page = db.paginate(stmt, page=params.page(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
-                       error_out=False, max_per_page=200)
+                       error_out=False, max_per_page=params.MAX_PER_PAGE)
     communes = []
     if current_user.role not in ("commune", "agency"):  # they see only their own unit's activities
         communes = vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
@@ -163,7 +164,7 @@ def new_activity():
         try:  # a double click or a second tab with the same form stores one activity (issue 22, issue 15)
             url, replayed = submit_once(form.form_token.data, "activities.new_activity", current_user.id, utcnow(),
                                         create)
-        except services.ActivityError as exc:
+        except ActivityError as exc:
             db.session.rollback()
             result_errors = _apply_errors(form, exc.errors)
         else:
@@ -248,7 +249,7 @@ def edit_activity(activity_id: int):
             data["status"] = "cancelled"  # editing a cancelled activity keeps it cancelled
         try:
             services.update_activity(activity, data, current_user, utcnow())
-        except services.ActivityError as exc:
+        except ActivityError as exc:
             db.session.rollback()
             result_errors = _apply_errors(form, exc.errors)
         else:
@@ -274,7 +275,7 @@ def mark_held(activity_id: int):
             results = {f.key: request.form.get(f"r-{activity.kind}-{f.key}", "") for f in KINDS[activity.kind].results}
             try:
                 services.mark_held(activity, results, current_user, utcnow())
-            except services.ActivityError as exc:
+            except ActivityError as exc:
                 db.session.rollback()
                 errors = {k.split(".", 1)[1]: v for k, v in exc.errors.items() if k.startswith("results.")}
                 for key, message in exc.errors.items():
@@ -304,7 +305,7 @@ def cancel_activity(activity_id: int):
         return redirect(url_for("activities.show_activity", activity_id=activity.id))
     try:
         services.cancel_activity(activity, form.cancel_reason.data or "", current_user, utcnow())
-    except services.ActivityError as exc:
+    except ActivityError as exc:
         db.session.rollback()
         for message in exc.errors.values():
             flash(message, "danger")
@@ -331,7 +332,7 @@ def copy_activity(activity_id: int):
 
         try:  # the same copy form sent twice makes one copy
             url, _ = submit_once(form.form_token.data, "activities.copy_activity", current_user.id, utcnow(), create)
-        except services.ActivityError as exc:
+        except ActivityError as exc:
             db.session.rollback()
             for key, message in exc.errors.items():
                 if key in ("start", "end"):

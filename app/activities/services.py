@@ -9,13 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.activities.counted import counted_results, total_results
-from app.activities.photos import add_photo, delete_photo, remove_files
-from app.activities.validation import (
-    FIELDS,
-    ActivityError,
-    as_input,
-    validate,
-)
+from app.activities.photos import remove_files
+from app.activities.validation import ActivityError, as_input, validate
 from app.auth.access import scope
 from app.checkin.tokens import new_public_token, new_qr_nonce
 from app.domain.kinds import (
@@ -30,11 +25,6 @@ from app.formatting import TZ, local
 from app.models import Activity
 from app.models.audit import record
 from app.tabular import Sheet
-
-__all__ = ["FIELDS", "ActivityError", "add_photo", "as_input", "cancel_activity", "copy_activity", "create_activity",
-           "delete_activity", "delete_photo", "export_rows", "export_sheet", "filtered_activities", "local_day_start",
-           "mark_held", "result_columns", "update_activity", "validate"]
-
 
 # --------------------------------------------------------------------------- writes
 

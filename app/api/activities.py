@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app import params
 from app.activities import services
 from app.activities.counted import counted_results, total_results
+from app.activities.validation import ActivityError
 from app.api import bp
 from app.api.auth import api_roles, api_user
 from app.auth.access import can_edit_unit, scope
@@ -22,7 +23,6 @@ from app.models.types import utcnow
 
 READERS = ("admin", "city", "commune", "viewer", "agency")  # an agency user: its own agency's (scope)
 WRITERS = RECORDER_ROLES
-MAX_PER_PAGE = 200
 
 
 def serialize(activity: Activity, checkins: int | None = None, counted: dict | None = None) -> dict:
@@ -97,7 +97,7 @@ def list_activities_api():
         return json_error(422, "Tham số lọc không hợp lệ.", fields)
     query = {k: v for k, v in cleaned.query.items() if v is not None}
     stmt = services.filtered_activities(api_user(), **query)
-    result = db.paginate(stmt, page=int(page), per_page=int(per_page), error_out=False, max_per_page=MAX_PER_PAGE)
+    result = db.paginate(stmt, page=int(page), per_page=int(per_page), error_out=False, max_per_page=params.MAX_PER_PAGE)
     counts = checkin_counts([a.id for a in result.items])
     counted = counted_results([a.id for a in result.items])
     return jsonify({"items": [serialize(a, counts.get(a.id, 0), counted[a.id]) for a in result.items], "page": result.page,
@@ -120,7 +120,7 @@ def create_activity_api():
         created_id, replayed = api_submit_once(user.id, "api.create_activity_api", utcnow(), create)
     except BadIdempotencyKey as exc:
         return bad_idempotency_key(exc)
-    except services.ActivityError as exc:
+    except ActivityError as exc:
         db.session.rollback()
         return json_error(422, "Dữ liệu hoạt động không hợp lệ.", exc.errors)
     activity = db.session.get(Activity, int(created_id))
@@ -153,7 +153,7 @@ def update_activity_api(activity_id: int):
         return json_error(400, "Nội dung phải là một đối tượng JSON.")
     try:
         services.update_activity(activity, data, api_user(), utcnow())
-    except services.ActivityError as exc:
+    except ActivityError as exc:
         db.session.rollback()
         return json_error(422, "Dữ liệu hoạt động không hợp lệ.", exc.errors)
     db.session.commit()

@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 from app import params
 from app.api import bp
 from app.api.auth import api_roles, api_user
-from app.campaigns.routine import visible
-from app.campaigns.services import SubmissionExists, load_matrix, matrix_as_dict, submit_report
+from app.auth.access import visible
+from app.campaigns.services import SubmissionExists, matrix_as_dict, submit_report
+from app.compliance.loader import load_matrix
 from app.errors import json_error
 from app.extensions import db
 from app.formatting import today_local

@@ -10,8 +10,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from app.api import bp, openapi_tasks, periodic_docs, targets_docs, voice_docs  # noqa: F401 — their operations register on import
-from app.api.activities import MAX_PER_PAGE
-from app.api.docs import (  # noqa: F401 — PENDING for the tests
+from app.api.docs import (
     BINARY,
     DATE_QUERY,
     ERRORS,
@@ -20,14 +19,13 @@ from app.api.docs import (  # noqa: F401 — PENDING for the tests
     ONE_OFS,
     PATHS,
     PDF,
-    PENDING,
     operation,
     path_id,
     path_slug,
     query,
 )
 from app.domain.kinds import KINDS, STATUSES
-from app.routing import MAX_PAGE
+from app.params import MAX_PAGE, MAX_PER_PAGE
 from app.schemas import OneOf, components, ref
 from app.schemas.activities import Activity, ActivityInput, ActivityPage
 from app.schemas.campaigns import Campaign, CampaignCopyIn, Compliance, Submission, SubmissionInput

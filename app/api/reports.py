@@ -60,7 +60,7 @@ def commune_report_pdf(slug, code):
     from sqlalchemy import select
 
     from app.auth.access import first_scoped_or_404
-    from app.campaigns.services import load_matrix
+    from app.compliance.loader import load_matrix
     from app.models import Commune
 
     commune = first_scoped_or_404(select(Commune).where(Commune.code == code[:5]), Commune, api_user())

@@ -10,7 +10,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.access import sees_drafts, visible  # noqa: F401 — also imported from here by app/api
 from app.compliance.engine import CampaignSpec
 from app.compliance.templates import MAY_TEMPLATE, shipped_campaigns, template, template_messages
 from app.compliance.yearly import shift_text_years, shift_years

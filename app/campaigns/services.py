@@ -13,7 +13,6 @@ from app.campaigns import revisions
 from app.collation import vi_key
 from app.compliance import loader
 from app.compliance.engine import Matrix
-from app.compliance.loader import load_matrix  # noqa: F401 — still imported from here by app/api (house-checkin)
 from app.extensions import db
 from app.formatting import TZ
 from app.models import Campaign, CityRequirement, Commune, Duty, ReportSubmission

@@ -4,8 +4,7 @@ from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.auth.access import first_scoped_or_404, role_required
-from app.campaigns.routine import visible
+from app.auth.access import first_scoped_or_404, role_required, visible
 from app.collation import vi_sorted
 from app.domain.roles import CITY_READER_ROLES
 from app.extensions import db

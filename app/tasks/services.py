@@ -205,14 +205,13 @@ def plan_or_none(slug: str, city_id: int) -> Plan | None:
 
 def register_query(args, today: date) -> tuple[date, int | None, str | None]:
     """`as_of`, `year` and `lead` of a register request, read the same way on pages, API and CLI."""
-    raw, year, lead = args.get("as_of") or "", args.get("year") or "", (args.get("lead") or "").strip()
+    lead = (args.get("lead") or "").strip()
     try:
-        as_of = params.as_of(raw, today)  # dd/mm/yyyy or ISO, like every as_of of the app
+        as_of = params.as_of(args.get("as_of"), today)  # dd/mm/yyyy or ISO, like every as_of of the app
+        year = params.year(args.get("year"), 0) or None  # empty: every year of the plan
     except params.ParamError as exc:
         raise SubmissionRefused(400, exc.message, exc.fields) from None
-    if year and not (year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100):
-        raise SubmissionRefused(400, "Năm không hợp lệ.", {"year": "Năm từ 2000 đến 2100."})
-    return as_of, int(year) if year else None, lead[:16] or None
+    return as_of, year, lead[:16] or None
 
 
 def agency_home(user, city_id: int, as_of: date) -> list[dict]:

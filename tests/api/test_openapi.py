@@ -5,7 +5,8 @@ import re
 
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from app.api.openapi import PENDING, build_document
+from app.api.docs import PENDING
+from app.api.openapi import build_document
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 SCHEMA_NAMES = {"Error", "Activity", "ActivityInput", "Commune", "Campaign", "Compliance", "Submission",

@@ -19,7 +19,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from app.api.openapi import PENDING, build_document
+from app.api.docs import PENDING
+from app.api.openapi import build_document
 from app.formatting import TZ
 from tests.fuzz.conftest import NASTY
 

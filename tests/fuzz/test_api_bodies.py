@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.activities.services import FIELDS
+from app.activities.validation import FIELDS
 from app.formatting import TZ
 from tests.fuzz.conftest import FUZZ, JUNK, NASTY, TEXT, Tally, row_counts
 

@@ -176,9 +176,16 @@ def test_targets_and_emulation_exports_neutralise_formulas(client, db, make_user
 
 
 def test_every_export_route_is_covered_here(app):
-    """A new CSV/XLSX route must get its test in this file (and go through app/tabular.py)."""
-    exports = sorted(rule.endpoint for rule in app.url_map.iter_rules()
-                     if rule.rule.endswith((".csv", ".xlsx", "attendance.<fmt>")))
+    """A new CSV/XLSX route must get its test in this file (and go through app/tabular.py): found by its URL, and
+    by its view sending a spreadsheet through `app.tabular.download` whatever its URL says."""
+    import inspect
+
+    by_url = {rule.endpoint for rule in app.url_map.iter_rules()
+              if rule.rule.endswith((".csv", ".xlsx", "attendance.<fmt>"))}
+    by_view = {endpoint for endpoint, view in app.view_functions.items()
+               if "download(" in inspect.getsource(inspect.unwrap(view))}
+    assert by_view <= by_url, by_view - by_url  # a spreadsheet served under another URL
+    exports = sorted(by_url | by_view)
     assert exports == ["activities.export_csv", "activities.export_xlsx", "campaigns.export_csv",
                        "campaigns.export_xlsx", "checkin.export_attendance",
                        "dashboard.city_xlsx", "dashboard.targets_xlsx", "periodic.figures_xlsx", "targets.communes_xlsx",
