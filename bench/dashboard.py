@@ -92,14 +92,14 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         return min(times) * 1000
 
-    def queries() -> int:
+    def queries(fn=page_render) -> int:
         count = [0]
 
         def on_execute(*args):
             count[0] += 1
 
         event.listen(engine, "before_cursor_execute", on_execute)
-        page_render()
+        fn()
         event.remove(engine, "before_cursor_execute", on_execute)
         return count[0]
 
@@ -122,10 +122,10 @@ def main() -> None:
     print(f"goal: page < 300 ms with and without snapshots, constant query count — {verdict}")
     slow = []
     for src, name in blocks:
-        block_ms = best(block_render(src))
+        block_ms, block_queries = best(block_render(src)), queries(block_render(src))
         slow += [name] if block_ms >= 1000 else []
         print(f"block {name!r} (fetched after the page is shown): {block_ms:.1f} ms "
-              f"(ratio {block_ms / matrix_ms:.1f}x)")
+              f"(ratio {block_ms / matrix_ms:.1f}x, {block_queries} SQL queries)")
     print(f"goal: each block < 1 s — {'TOO SLOW: ' + ', '.join(slow) if slow else 'OK'}")
 
 

@@ -63,8 +63,10 @@ def recorded_at_activities(year: int, as_of: date, commune_id: int | None = None
     return activity_totals(date(year, 1, 1), end, by=by, commune_id=commune_id)
 
 
-def commune_figures(year: int, as_of: date, commune_id: int | None = None) -> list[CommuneFigures]:
-    """Every commune's line (or one commune's), by code: five queries whatever the number of communes."""
+def commune_figures(year: int, as_of: date, commune_id: int | None = None,
+                    activities: bool = True) -> list[CommuneFigures]:
+    """Every commune's line (or one commune's), by code: five queries whatever the number of communes; three with
+    `activities=False` (no enrolments recorded at activities, no shortfall notes: what the ranking needs)."""
     stmt = select(Commune.id, Commune.code, Commune.name).order_by(Commune.code)
     if commune_id is not None:
         stmt = stmt.where(Commune.id == commune_id)
@@ -75,9 +77,9 @@ def commune_figures(year: int, as_of: date, commune_id: int | None = None) -> li
         target_stmt = target_stmt.where(CommuneTarget.commune_id == commune_id)
         note_stmt = note_stmt.where(Shortfall.commune_id == commune_id)
     targets = {t.commune_id: t for t in db.session.scalars(target_stmt)}
-    notes = {n.commune_id: n for n in db.session.scalars(note_stmt)}
+    notes = {n.commune_id: n for n in db.session.scalars(note_stmt)} if activities else {}
     actuals = actuals_known(year, as_of, commune_id)
-    recorded = recorded_at_activities(year, as_of, commune_id)
+    recorded = recorded_at_activities(year, as_of, commune_id) if activities else {}
     lines = []
     for id_, code, name in communes:
         latest = (actuals.get(id_) or [None])[-1]

@@ -34,7 +34,7 @@ def dashboard_block(as_of, args, city_id: int | None) -> dict:
     year = as_of.year
     lines = commune_figures(year, as_of)
     sort, descending = (args.get("tsort") or "band")[:20], args.get("tdir") == "desc"
-    ranked = ranking(year, as_of, weights_for(city_id, year))
+    ranked = ranking(year, as_of, weights_for(city_id, year), lines)  # the same lines: read once
     return {"year": year, "lines": sort_lines(lines, sort, descending), "sort": sort, "descending": descending,
             "listed": sum(1 for f in lines if f.judged.listed), "targeted": sum(1 for f in lines if f.target),
             "top": ranked[:DASHBOARD_RANKS], "bottom": ranked[::-1][:DASHBOARD_RANKS]}

@@ -8,14 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.compliance import loader
 from app.compliance.loader import load_matrix
 from app.extensions import db
-from app.models import Campaign, CommuneActual, CommuneTarget, EmulationWeights, Plan
+from app.models import Campaign, EmulationWeights, Plan
 from app.models.audit import record
 from app.targets.communes import FIGURES
 from app.targets.emulation import DEFAULT_WEIGHTS, PARTS, Entry, Standing, duty_part, rank, target_part
-from app.targets.figures import actuals_known
+from app.targets.figures import CommuneFigures, commune_figures
 
 DUE = ("done", "late", "overdue")  # a duty or task instance whose window has closed, or that has its evidence
 
@@ -61,11 +60,6 @@ def task_counts(year: int, as_of: date) -> dict[str, tuple[int, int]]:
     return {code: (completed, due) for code, (completed, due) in counts.items()}
 
 
-def latest_actuals(year: int, as_of: date) -> dict[int, CommuneActual]:
-    """Each commune's actuals of the latest month of `year` that had ended by `as_of` (as the commune pages)."""
-    return {commune_id: rows[-1] for commune_id, rows in actuals_known(year, as_of).items()}
-
-
 def weights_for(city_id: int | None, year: int) -> dict[str, float]:
     """The weights the city office set for `year` (shares summing to 1), else the default of SPEC §16."""
     row = None if city_id is None else db.session.scalar(
@@ -100,31 +94,25 @@ class Detail:
     targets_missing: str | None = None
 
 
-def _target_detail(target, actual) -> tuple[dict[str, float | None], str | None]:
-    if target is None or not any(getattr(target, f) for f in FIGURES):
+def _target_detail(target: dict | None, actual: dict | None) -> tuple[dict[str, float | None], str | None]:
+    if not target or not any(target.get(f) for f in FIGURES):
         return {}, "no_target"
     if actual is None:
         return {}, "no_data"
-    return {f: (min(getattr(actual, f) / getattr(target, f), 1.0) if getattr(target, f) else None)
-            for f in FIGURES}, None
+    return {f: (min(actual[f] / target[f], 1.0) if target.get(f) else None) for f in FIGURES}, None
 
 
-def measured(year: int, as_of: date) -> tuple[list[Entry], dict[str, Detail]]:
-    """Every commune's measured parts for `year` as of `as_of`, and what each is made of."""
-    communes, code_by_id = loader.load_communes()
+def measured(year: int, as_of: date, lines: list[CommuneFigures] | None = None) -> tuple[list[Entry], dict[str, Detail]]:
+    """Every commune's measured parts for `year` as of `as_of`, and what each is made of. The targets and latest
+    actuals are the commune pages' own (`lines`: commune_figures of the same year and day, when the caller has
+    them — the dashboard block does — else read here), so the list and the score judge the same figures."""
     duties, tasks = duty_counts(year, as_of), task_counts(year, as_of)
-    targets = {t.commune_id: t for t in db.session.scalars(select(CommuneTarget).where(CommuneTarget.year == year))}
-    actuals = latest_actuals(year, as_of)
-    id_by_code = {code: id_ for id_, code in code_by_id.items()}
     entries, details = [], {}
-    for commune in communes:
-        cid = id_by_code[commune.code]
-        target, actual = targets.get(cid), actuals.get(cid)
-        share = target_part(None if target is None else {f: getattr(target, f) for f in FIGURES},
-                            None if actual is None else {f: getattr(actual, f) for f in FIGURES}, FIGURES)
-        duty, task = duties.get(commune.code, (0, 0)), tasks.get(commune.code, (0, 0))
-        entries.append(Entry(commune.code, commune.name, duty_part(*duty), duty_part(*task), share))
-        details[commune.code] = Detail(duty, task, *_target_detail(target, actual))
+    for line in commune_figures(year, as_of, activities=False) if lines is None else lines:
+        duty, task = duties.get(line.code, (0, 0)), tasks.get(line.code, (0, 0))
+        entries.append(Entry(line.code, line.name, duty_part(*duty), duty_part(*task),
+                             target_part(line.target, line.actual, FIGURES)))
+        details[line.code] = Detail(duty, task, *_target_detail(line.target, line.actual))
     return entries, details
 
 
@@ -142,9 +130,11 @@ class RankedRow:
     tied_with: tuple[str, ...]
 
 
-def ranking(year: int, as_of: date, weights=DEFAULT_WEIGHTS) -> list[RankedRow]:
-    """The ranking with its explanation: every commune best first, each with its counts and its ties."""
-    entries, details = measured(year, as_of)
+def ranking(year: int, as_of: date, weights=DEFAULT_WEIGHTS, lines: list[CommuneFigures] | None = None
+            ) -> list[RankedRow]:
+    """The ranking with its explanation: every commune best first, each with its counts and its ties (`lines`: as
+    for `measured`)."""
+    entries, details = measured(year, as_of, lines)
     ranked = rank(entries, weights)
     names: dict[int, list[str]] = defaultdict(list)
     for standing in ranked:
