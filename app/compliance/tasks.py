@@ -8,7 +8,7 @@ Each instance's status comes from `engine.judge`, the same rule as a campaign du
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,6 +150,16 @@ class TaskRow:
             counts[self.blank[index]] -= 1
             counts[judged[0]] += 1
         object.__setattr__(self, "counts", MappingProxyType(_with_rates(counts)))
+
+    def statuses_by_unit(self) -> dict[str, Counter]:
+        """How many instances of each status every unit has across the periods, without building them (the
+        emulation's task part counts 114 communes × every period; `instances` would build each one)."""
+        base = Counter(self.blank)
+        counts = {unit: base.copy() for unit in self.units}
+        for (index, unit), judged in self.found.items():
+            counts[unit][self.blank[index]] -= 1
+            counts[unit][judged[0]] += 1
+        return counts
 
     @property
     def instances(self) -> tuple[Instance, ...]:

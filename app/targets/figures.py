@@ -29,8 +29,8 @@ class CommuneFigures:
     actual: dict | None
     month: int | None  # the month of `actual`
     judged: Judged
-    recorded: dict  # new_bhxh / new_bhyt recorded at its held activities of the year, up to the as-of day
-    note: Shortfall | None
+    recorded: dict | None  # new_bhxh / new_bhyt recorded at its held activities of the year, to the as-of day
+    note: Shortfall | None  # (both None when read with activities=False)
 
     @property
     def data_date(self) -> date | None:
@@ -66,7 +66,8 @@ def recorded_at_activities(year: int, as_of: date, commune_id: int | None = None
 def commune_figures(year: int, as_of: date, commune_id: int | None = None,
                     activities: bool = True) -> list[CommuneFigures]:
     """Every commune's line (or one commune's), by code: five queries whatever the number of communes; three with
-    `activities=False` (no enrolments recorded at activities, no shortfall notes: what the ranking needs)."""
+    `activities=False`: no enrolments recorded at activities (`recorded` None; their year aggregate is the costly
+    query over every activity) and no shortfall notes — what the ranking and the dashboard's table need."""
     stmt = select(Commune.id, Commune.code, Commune.name).order_by(Commune.code)
     if commune_id is not None:
         stmt = stmt.where(Commune.id == commune_id)
@@ -88,7 +89,8 @@ def commune_figures(year: int, as_of: date, commune_id: int | None = None,
         judged = judge(target, actual, month_end(year, month) if month else None)
         totals = recorded.get(id_, {})
         lines.append(CommuneFigures(code, name, id_, year, target, actual, month, judged,
-                                    {key: totals.get(key, 0) for key in RECORDED}, notes.get(id_)))
+                                    {key: totals.get(key, 0) for key in RECORDED} if activities else None,
+                                    notes.get(id_)))
     return lines
 
 

@@ -11,6 +11,7 @@ from app.targets.standings import ranking, weights_for
 BAD_AS_OF = "Ngày xem số liệu không hợp lệ (định dạng dd/mm/yyyy); đang hiển thị số liệu hôm nay."
 BAD_YEAR = "Năm không hợp lệ (2000–2100); đang hiển thị năm của ngày xem số liệu."
 DASHBOARD_RANKS = 10
+DASHBOARD_SORTS = ("name", "bhxh_bat_buoc", "bhxh_tu_nguyen", "bhyt_rate", "band")  # the columns the block shows
 
 
 def selection():
@@ -32,8 +33,9 @@ def dashboard_block(as_of, args, city_id: int | None) -> dict:
     """The city dashboard's targets block for the year of `as_of`: every commune's % achieved in the order of
     `?tsort=&tdir=`, how many are below pro-rata, and the ranking's top and bottom ten."""
     year = as_of.year
-    lines = commune_figures(year, as_of)
-    sort, descending = (args.get("tsort") or "band")[:20], args.get("tdir") == "desc"
+    lines = commune_figures(year, as_of, activities=False)  # the block shows no enrolments at activities, no notes
+    sort, descending = args.get("tsort") or "band", args.get("tdir") == "desc"
+    sort = sort if sort in DASHBOARD_SORTS else "band"
     ranked = ranking(year, as_of, weights_for(city_id, year), lines)  # the same lines: read once
     return {"year": year, "lines": sort_lines(lines, sort, descending), "sort": sort, "descending": descending,
             "listed": sum(1 for f in lines if f.judged.listed), "targeted": sum(1 for f in lines if f.target),

@@ -52,11 +52,10 @@ def task_counts(year: int, as_of: date) -> dict[str, tuple[int, int]]:
         if not tasks or not plan.start_year <= year <= plan.end_year:
             continue
         for row in load_register(plan, as_of, year, tasks).rows:
-            for instance in row.instances:
-                if instance.status in DUE:
-                    tally = counts[instance.unit_code]
-                    tally[0] += instance.completed
-                    tally[1] += 1
+            for unit, statuses in row.statuses_by_unit().items():
+                tally = counts[unit]
+                tally[0] += statuses["done"] + statuses["late"]
+                tally[1] += sum(statuses[s] for s in DUE)
     return {code: (completed, due) for code, (completed, due) in counts.items()}
 
 

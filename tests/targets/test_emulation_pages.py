@@ -96,6 +96,11 @@ def test_the_commune_sees_its_own_line_and_the_dashboard_shows_the_targets_block
     assert 'data-band="done"' in table and "Đã đạt chỉ tiêu năm" in table and "Đạt tiến độ" in table
     top = block[block.index('data-table="ranking-top"'):]
     assert top.index('data-commune="11311"') < top.index('data-commune="11948"')
+    # a column the block does not show (its enrolments at activities are not read) sorts by the band instead
+    hidden = dashboard_with_blocks(client, "/dashboard?as_of=30/06/2026&tsort=new_bhxh&tdir=desc")
+    head = hidden[hidden.index('data-table="targets-by-commune"'):]
+    head = head[:head.index("</thead>")]
+    assert head.count("aria-sort") == 1 and re.search(r'aria-sort="descending"><a [^>]*tsort=band', head)
 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/profile")})
     login(make_user("commune", username="emu_coso", commune_code="11948"))

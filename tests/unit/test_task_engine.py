@@ -1,5 +1,6 @@
 """Schedules → instances and their statuses (SPEC §14), on the engine's one rule (SPEC §4.3)."""
 
+from collections import Counter
 from datetime import date, timedelta
 from itertools import count
 
@@ -134,6 +135,22 @@ def test_every_commune_task_i_1_has_114_instances_for_hai_phong():
     instances = register.rows[0].instances
     assert len(instances) == 114 and {i.unit_code for i in instances} == set(codes)
     assert {i.status for i in instances} == {"pending"}
+
+
+def test_statuses_by_unit_count_what_the_instances_say():
+    # Three communes of a monthly commune task: one with products in two months (one on time, one late), one
+    # with none; the counts come from the compact row without building an instance per unit and month.
+    task = TaskSpec(3, "I", "3", "…", parse_time("1 kỳ/tháng"), LEAD_COMMUNES)  # due 10 days after the month
+    products = [TaskSubmissionFact(1, 3, "2026-01", "11311", date(2026, 1, 20)),
+                TaskSubmissionFact(2, 3, "2026-02", "11311", date(2026, 3, 15))]
+    register = evaluate_tasks([task], ["11311", "11329", "11948"], products, [], date(2026, 4, 15), 2026, 2026)
+    row = register.rows[0]
+    expected = {}
+    for instance in row.instances:
+        expected.setdefault(instance.unit_code, Counter())[instance.status] += 1
+    counts = row.statuses_by_unit()
+    assert {unit: +c for unit, c in counts.items()} == expected
+    assert (counts["11311"]["done"], counts["11311"]["late"], counts["11329"]["done"]) == (1, 1, 0)
 
 
 def test_an_agency_activity_counts_for_its_own_activity_task_only():
