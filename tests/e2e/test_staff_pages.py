@@ -82,7 +82,7 @@ def test_no_page_scrolls_sideways(new_page, browser_login, season, size):
     for name, url in DESKTOP_PAGES:
         open_page(admin_tab, url)
         overflow = admin_tab.evaluate(OVERFLOW)
-        if size == "phone":  # the matrix's nine columns and the admin tables may scroll inside their box there
+        if size == "phone" and name.startswith("admin"):  # the admin tables may scroll inside their box there
             overflow = [p for p in overflow if p.startswith("page")]
         problems += [f"{url} at {size}: {p}" for p in overflow]
         shot(admin_tab, f"{name}-{size}")
@@ -149,4 +149,76 @@ def test_calendar_picker_writes_dd_mm_yyyy(new_page, browser_login, season):
     assert tab.locator("#from").input_value() == "15/07/2026"
     assert tab.locator(".dp-box").count() == 0
     assert tab.locator("input[type=date], input[type=datetime-local]").count() == 0
+    assert_no_page_problems(tab)
+
+
+# Where each duty column of the matrix sits on the screen, and whether the page or the table's box scrolls.
+COLUMNS = """() => [...document.querySelectorAll('.matrix thead th')].map(th => {
+  const r = th.getBoundingClientRect(); return [th.dataset.duty || '', Math.round(r.left), Math.round(r.width)];
+})"""
+
+
+def test_matrix_shows_all_nine_duties_at_1366_in_compact_cells(new_page, browser_login, season):
+    """Item 6: icon + short word in the cell, the full word in its title and the legend; an opened cell keeps
+    its column's width and stays inside the table; evidence by title and date; a duty's text one click away."""
+    tab = browser_login(new_page(**DESKTOP), season["city"])
+    open_page(tab, f"/campaigns/{SLUG}/matrix?as_of=09/07/2026")
+    assert tab.evaluate(OVERFLOW) == []
+    columns = tab.evaluate(COLUMNS)
+    assert [c[0] for c in columns[1:10]] == [str(n) for n in range(1, 10)]
+    assert all(left + width <= 1366 for _, left, width in columns), columns  # no column off-screen
+
+    cell = tab.locator("td[data-cell='11311-3']")  # the fair held on 01/7: duty 3 done
+    assert cell.locator("summary").inner_text().strip() == "Xong"
+    assert cell.get_attribute("title") == "NV 3: Đã hoàn thành"
+    assert tab.locator("td[data-cell='11948-3'] summary").inner_text().strip() == "Quá hạn"
+    legend = tab.locator("[data-legend]").inner_text()
+    for word in ("Xong = Đã hoàn thành", "Trễ hạn = Hoàn thành trễ hạn", "Kế hoạch = Đã lên kế hoạch",
+                 "Chưa làm = Chưa thực hiện", "Quá hạn"):
+        assert word in legend, (word, legend)
+
+    cell.locator("summary").click()
+    pop = cell.locator(".cell-pop")
+    assert pop.is_visible()
+    assert "Ngày hội BHYT phường Hồng Bàng · 01/07/2026" in " ".join(pop.inner_text().split())
+    assert "#" not in pop.inner_text()
+    last = tab.locator("td[data-cell='11311-9']")
+    last.locator("summary").click()
+    assert tab.evaluate(COLUMNS) == columns  # opened cells lay over the rows below: no column moved or widened
+    wrap = tab.locator(".matrix-wrap").bounding_box()
+    for box in (pop.bounding_box(), last.locator(".cell-pop").bounding_box()):
+        assert wrap["x"] <= box["x"] and box["x"] + box["width"] <= wrap["x"] + wrap["width"], (box, wrap)
+    assert tab.evaluate(OVERFLOW) == []
+    shot(tab, "matrix-open-desktop")
+
+    head = tab.locator("th[data-duty='4']")
+    head.locator("summary").click()  # the duty's text, one click from its column header
+    text = head.locator("[data-duty-text]")
+    assert text.is_visible() and len(text.inner_text()) > 20
+    assert text.inner_text().strip().startswith(head.locator("summary").get_attribute("title")[:20])
+    assert tab.evaluate(COLUMNS) == columns and tab.evaluate(OVERFLOW) == []
+    assert_no_page_problems(tab)
+
+
+def test_matrix_on_a_phone_is_a_card_per_unit(new_page, browser_login, season):
+    """Item 6 on a 390 px phone: no sideways scroll, the page's or the table's; each unit a card with its nine
+    duties, a cell opening inside its card."""
+    tab = browser_login(new_page(**PHONE), season["city"])
+    open_page(tab, f"/campaigns/{SLUG}/matrix?as_of=09/07/2026&q=Hồng Bàng")
+    assert tab.evaluate(OVERFLOW) == []
+    card = tab.locator("tr[data-commune='11311']")
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    cells = card.locator("td[data-cell]")
+    assert cells.count() == 9
+    for i in range(9):
+        cell = cells.nth(i).bounding_box()
+        assert box["x"] <= cell["x"] and cell["x"] + cell["width"] <= box["x"] + box["width"] + 1
+    cell = tab.locator("td[data-cell='11311-3']")
+    assert cell.evaluate("el => getComputedStyle(el, '::before').content") == '"NV 3"'  # the duty, on the card
+    assert cell.locator("summary").inner_text().strip() == "Xong"
+    cell.locator("summary").click()
+    assert "Ngày hội BHYT phường Hồng Bàng · 01/07/2026" in " ".join(cell.inner_text().split())
+    assert tab.evaluate(OVERFLOW) == []
+    shot(tab, "matrix-open-phone")
     assert_no_page_problems(tab)
