@@ -6,6 +6,7 @@ with LANTOA_SCREENSHOTS=docs/screenshots the pages are also saved there, to be l
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -221,4 +222,45 @@ def test_matrix_on_a_phone_is_a_card_per_unit(new_page, browser_login, season):
     assert "Ngày hội BHYT phường Hồng Bàng · 01/07/2026" in " ".join(cell.inner_text().split())
     assert tab.evaluate(OVERFLOW) == []
     shot(tab, "matrix-open-phone")
+    assert_no_page_problems(tab)
+
+
+def test_back_and_save_again_or_a_double_tap_stores_one_activity(new_page, browser_login, db, season):
+    """Item 3: "Lưu", the back button, "Lưu" again; and two quick taps on "Lưu": one activity each time."""
+    tab = browser_login(new_page(**PHONE), season["officer"])
+
+    def activities() -> int:
+        db.session.expire_all()
+        return len(db.session.scalars(select(Activity)).all())
+
+    def fill() -> None:
+        tab.locator("#title").fill("Tờ trình gửi UBND phường về Ngày BHYT")
+        type_date(tab, "#start", "01/07/2026 08:00")
+        type_date(tab, "#end", "01/07/2026 11:00")
+        tab.locator("[name='r-advisory-doc_number']").fill("16/TTr-BHXH")
+
+    before = activities()
+    open_page(tab, "/activities/new?kind=advisory")
+    token = tab.locator("[name=form_token]").input_value()
+    fill()
+    save = tab.locator("form[data-activity-form] button[type=submit]")
+    save.click()
+    tab.wait_for_url(re.compile(r"/activities/\d+$"))
+    first = tab.url
+    tab.go_back()
+    tab.wait_for_load_state("load")
+    assert tab.locator("[name=form_token]").input_value() == token  # the page came again, with the token sent
+    fill()  # whatever the browser kept of the form, filled again as the officer would
+    save.click()
+    tab.wait_for_url(re.compile(r"/activities/\d+$"))
+    assert tab.url == first and activities() == before + 1  # sent where the first went
+    assert "đã được gửi trước đó" in tab.locator("body").inner_text()
+
+    open_page(tab, "/activities/new?kind=advisory")  # opened afresh (a link): a new form, a new activity
+    assert tab.locator("[name=form_token]").input_value() != token
+    fill()
+    tab.locator("form[data-activity-form] button[type=submit]").dblclick()  # the double tap
+    tab.wait_for_url(re.compile(r"/activities/\d+$"))
+    tab.wait_for_load_state("load")
+    assert tab.url != first and activities() == before + 2
     assert_no_page_problems(tab)
