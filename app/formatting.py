@@ -102,6 +102,7 @@ def register(app) -> None:
         datetime=lambda value: fmt_datetime(value, page_locale()),
         time=lambda value: fmt_time(value, page_locale()),
         num=lambda value: fmt_int(value, page_locale()),
-        pct=lambda value, digits=1: fmt_percent(value, digits, page_locale()),
+        # On a page the figure and its "%" never part at a line end (issue 15 item 11): a no-break space.
+        pct=lambda value, digits=1: fmt_percent(value, digits, page_locale()).replace(" ", "\u00a0"),
         date_input=fmt_date_input,
     )

@@ -18,7 +18,7 @@ from app.models.audit import record
 
 DEMO_NOTE = "Dữ liệu minh họa (demo)."
 SEED = 20260701
-PARTNERS = ("UBND xã", "Ủy ban MTTQ", "Hội LHPN", "Hội Nông dân", "Đoàn Thanh niên", "cơ sở KCB",
+PARTNERS = ("UBND xã", "Ủy ban MTTQ", "Hội LHPN", "Hội Nông dân", "Đoàn Thanh niên", "Cơ sở KCB",
             "Tổ chức dịch vụ thu", "Liên đoàn Lao động")
 VENUES = ("Nhà văn hóa tổ dân phố {n}", "Hội trường UBND {c}", "Trạm Y tế {c}", "Chợ trung tâm {c}",
           "Sân Nhà văn hóa thôn {n}", "Trường THCS {c}", "Điểm bưu điện văn hóa {c}")

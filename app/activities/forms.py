@@ -13,6 +13,7 @@ from app.extensions import db
 from app.forms import DATETIME_INPUT, BaseForm, choices
 from app.idempotency import OnceForm
 from app.models import Agency, Audience, Campaign, CampaignMessage, City, Commune, Message
+from app.schemas.activities import MAX_NOTES, MAX_ORGANISER, MAX_REASON, MAX_TITLE, MAX_VENUE
 
 AGENCY_PREFIX = "cq:"  # an agency in the owner list ("cq:SYT"); commune codes are digits
 
@@ -30,11 +31,11 @@ class ActivityForm(OnceForm):
     commune_code = SelectField("Đơn vị", choices=[], validate_choice=False)
     kind = SelectField("Loại hoạt động", choices=choices((k, v.label) for k, v in KINDS.items()),
                        validate_choice=False)
-    title = StringField("Tiêu đề")
+    title = StringField("Tiêu đề", render_kw={"maxlength": MAX_TITLE})
     start = StringField("Bắt đầu", render_kw=DATETIME_INPUT)
     end = StringField("Kết thúc", render_kw=DATETIME_INPUT)
-    venue = StringField("Địa điểm")
-    organiser = StringField("Đơn vị chủ trì")
+    venue = StringField("Địa điểm", render_kw={"maxlength": MAX_VENUE})
+    organiser = StringField("Đơn vị chủ trì", render_kw={"maxlength": MAX_ORGANISER})
     partners = CheckboxesField("Đơn vị phối hợp", choices=choices((t, t) for t in PARTNER_TAGS),
                                validate_choice=False, validators=[Optional()])
     partners_other = TextAreaField("Đơn vị phối hợp khác (mỗi dòng một đơn vị)", render_kw={"rows": 2})
@@ -43,7 +44,7 @@ class ActivityForm(OnceForm):
     links = TextAreaField("Đường dẫn liên quan (mỗi dòng một đường dẫn)", render_kw={"rows": 2})
     status = SelectField("Trạng thái", choices=choices([("planned", STATUS_LABELS["planned"]),
                                                         ("held", STATUS_LABELS["held"])]), validate_choice=False)
-    notes = TextAreaField("Ghi chú", render_kw={"rows": 3})
+    notes = TextAreaField("Ghi chú", render_kw={"rows": 3, "maxlength": MAX_NOTES})
     preregistration = BooleanField("Cho người dân đăng ký trước và nhận vé QR cá nhân")
 
     def __init__(self, *args, actor=None, keep_messages=(), **kwargs):
@@ -103,7 +104,7 @@ class ResultsForm(BaseForm):
 class CancelForm(BaseForm):
     """Cancel an activity with a reason."""
 
-    cancel_reason = TextAreaField("Lý do hủy", render_kw={"rows": 2, "maxlength": 500})
+    cancel_reason = TextAreaField("Lý do hủy", render_kw={"rows": 2, "maxlength": MAX_REASON})
 
 
 class CopyForm(OnceForm):

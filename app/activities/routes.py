@@ -24,7 +24,7 @@ from app.activities.validation import ActivityError
 from app.auth.access import can_edit_unit, get_scoped_or_404, get_writable_or_404, role_required
 from app.checkin.links import current_checkin_url
 from app.collation import vi_sorted
-from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS
+from app.domain.kinds import KINDS, PARTNER_TAGS, QR_KINDS, STATUS_LABELS, canonical_partner
 from app.domain.roles import RECORDER_ROLES
 from app.extensions import db
 from app.formatting import local, today_local
@@ -231,8 +231,9 @@ def edit_activity(activity_id: int):
         form.start.data = local(activity.start_at).strftime("%d/%m/%Y %H:%M")
         form.end.data = local(activity.end_at).strftime("%d/%m/%Y %H:%M")
         form.venue.data, form.organiser.data = activity.venue, activity.organiser
-        form.partners.data = [p for p in activity.partners or [] if p in PARTNER_TAGS]
-        form.partners_other.data = "\n".join(p for p in activity.partners or [] if p not in PARTNER_TAGS)
+        partners = [canonical_partner(p) for p in activity.partners or []]
+        form.partners.data = [p for p in partners if p in PARTNER_TAGS]
+        form.partners_other.data = "\n".join(p for p in partners if p not in PARTNER_TAGS)
         form.audiences.data = [str(i) for i in activity.audiences or []]
         form.messages.data = [str(i) for i in activity.messages or []]
         form.links.data = "\n".join(activity.links or [])

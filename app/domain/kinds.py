@@ -90,7 +90,14 @@ QR_KINDS = frozenset(k for k, v in KINDS.items() if v.qr)
 STATUSES = ("planned", "held", "cancelled")
 STATUS_LABELS = {"planned": "Kế hoạch", "held": "Đã tổ chức", "cancelled": "Đã hủy"}
 PARTNER_TAGS = ("Sở Y tế", "Sở Nội vụ", "Sở VHTTDL", "UBND xã", "Ủy ban MTTQ", "Liên đoàn Lao động",
-                "Hội Nông dân", "Hội LHPN", "Đoàn Thanh niên", "cơ sở KCB", "Tổ chức dịch vụ thu", "báo chí")
+                "Hội Nông dân", "Hội LHPN", "Đoàn Thanh niên", "Cơ sở KCB", "Tổ chức dịch vụ thu", "Báo chí")
+_PARTNERS_BY_FOLD = {t.casefold(): t for t in PARTNER_TAGS}
+
+
+def canonical_partner(name: str) -> str:
+    """A listed partner however it was typed ("cơ sở kcb" → "Cơ sở KCB"), so one partner is written one way
+    (issue 15 item 11); any other name as given."""
+    return _PARTNERS_BY_FOLD.get(name.strip().casefold(), name)
 
 
 def is_http_url(value: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, ValidationInfo, WithJsonSchema, field_validator
 
 from app.domain.dates import MAX_YEAR, MIN_YEAR, parse_datetime
-from app.domain.kinds import KINDS, QR_KINDS, STATUSES, clean_results, evidence_date, is_http_url
+from app.domain.kinds import KINDS, QR_KINDS, STATUSES, canonical_partner, clean_results, evidence_date, is_http_url
 from app.schemas.base import Answer, Schema, vi, vi_fields
 
 MAX_TITLE, MAX_VENUE, MAX_ORGANISER, MAX_REASON, MAX_NOTES = 300, 300, 200, 500, 5000
@@ -202,6 +202,8 @@ class ActivityInput(Schema):
             raise vi(too_many)
         if not all(good(item) for item in items):
             raise vi(bad)
+        if info.field_name == "partners":  # "báo chí" typed beside the ticked "Báo chí" is one partner
+            return list(dict.fromkeys(canonical_partner(p) for p in items))
         return items
 
     @field_validator("audiences", "messages", mode="before")

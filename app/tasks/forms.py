@@ -5,6 +5,12 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from app.forms import DATE_INPUT
 from app.idempotency import OnceForm
+from app.schemas.tasks import TaskSubmissionIn
+
+
+def _most(name: str) -> int:
+    """The length the API's schema allows a product field: the input's maxlength (issue 15 item 11)."""
+    return next(m.max_length for m in TaskSubmissionIn.model_fields[name].metadata if hasattr(m, "max_length"))
 
 
 class SubmissionForm(OnceForm):
@@ -13,12 +19,12 @@ class SubmissionForm(OnceForm):
 
     period = SelectField("Kỳ", choices=[], validate_choice=False)
     unit_code = SelectField("Đơn vị", choices=[], validate_choice=False)
-    title = StringField("Tên sản phẩm")
-    doc_number = StringField("Số văn bản")
+    title = StringField("Tên sản phẩm", render_kw={"maxlength": _most("title")})
+    doc_number = StringField("Số văn bản", render_kw={"maxlength": _most("doc_number")})
     doc_date = StringField("Ngày văn bản", render_kw=DATE_INPUT)
-    url = StringField("Liên kết")
+    url = StringField("Liên kết", render_kw={"maxlength": _most("url")})
     file = FileField("Tệp (PDF, DOCX, XLSX, JPG, PNG; tối đa 20 MB)")
-    note = TextAreaField("Ghi chú", render_kw={"rows": 2})
+    note = TextAreaField("Ghi chú", render_kw={"rows": 2, "maxlength": _most("note")})
     submitted_on = StringField("Ngày nhận bản giấy (chỉ BHXH thành phố)", render_kw=DATE_INPUT)
 
     FIELDS = ("period", "unit_code", "title", "doc_number", "doc_date", "url", "note", "submitted_on")

@@ -114,3 +114,61 @@ def test_no_native_date_inputs_remain(client, db, make_user, login):
         assert 'type="date"' not in html and "datetime-local" not in html, url
     edit = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
     assert re.search(r'name="start"[^>]*value="01/07/2026 08:00"|value="01/07/2026 08:00"[^>]*name="start"', edit)
+
+
+def test_partner_names_are_written_as_the_list_writes_them(client, db, make_user, login):
+    """Issue 15 item 11: every listed partner capitalised alike; one typed in another case is the listed one."""
+    from app.domain.kinds import PARTNER_TAGS
+
+    assert all(t[0].isupper() for t in PARTNER_TAGS)
+    officer = make_user("commune")
+    login(officer)
+    data = form_data("fair", partners=["Cơ sở KCB"], partners_other="báo chí\ncơ sở kcb\nTổ dân phố 3")
+    assert post_form(client, "/activities/new", data).status_code == 302
+    activity = db.session.scalars(select(Activity)).one()
+    assert activity.partners == ["Cơ sở KCB", "Báo chí", "Tổ dân phố 3"]
+    activity.partners = ["báo chí", "Hội phụ nữ tổ 5"]  # as stored before the list was capitalised
+    db.session.commit()
+    edit = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    assert "checked" in re.search(r'<input[^>]*value="Báo chí"[^>]*>', edit).group(0)
+    assert "báo chí" not in edit.split('name="partners_other"')[1].split("</textarea>")[0]
+
+
+TEXT_FIELD = re.compile(r'<(?:input|textarea)\b[^>]*>')
+
+
+def test_every_text_input_of_the_activity_form_has_the_servers_maxlength(client, db, make_user, login):
+    """Issue 15 item 11: the browser stops at the length the server enforces (line lists excepted: their limit
+    is per line)."""
+    from app.schemas.activities import MAX_NOTES, MAX_ORGANISER, MAX_TITLE, MAX_VENUE
+
+    login(make_user("commune"))
+    html = client.get("/activities/new").get_data(as_text=True)
+    missing = []
+    for tag in TEXT_FIELD.findall(html):
+        kind = re.search(r'type="([^"]+)"', tag)
+        name = re.search(r'name="([^"]+)"', tag).group(1)
+        text_like = tag.startswith("<textarea") or (kind and kind.group(1) in ("text", "url", "tel")) or not kind
+        if text_like and "maxlength" not in tag and name not in ("partners_other", "links") \
+                and not name.endswith("-urls"):
+            missing.append(name)
+    assert not missing, missing
+    for name, most in (("title", MAX_TITLE), ("venue", MAX_VENUE), ("organiser", MAX_ORGANISER),
+                       ("notes", MAX_NOTES)):
+        assert re.search(rf'name="{name}"[^>]*maxlength="{most}"|maxlength="{most}"[^>]*name="{name}"', html), name
+    too_long = post_form(client, "/activities/new", form_data("fair", title="T" * (MAX_TITLE + 1)))
+    assert too_long.status_code == 422 and 'data-error-for="title"' in too_long.get_data(as_text=True)
+
+
+def test_read_only_results_have_no_required_star_and_duty_cards_say_nhiem_vu_1(client, db, make_user, login):
+    """Issue 15 item 11: a star marks a field to fill in, never a figure on a page that only shows it; the commune
+    page's duty card on a phone reads "Nhiệm vụ 1" (its label and number, no colon between)."""
+    officer = make_user("commune")
+    activity = make_activity(officer)
+    login(officer)
+    html = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    results = html[html.index("data-results"):]
+    assert "*" not in results[:results.index("</table>")]
+    page = client.get("/campaigns/bhyt-day-2026/communes/11311").get_data(as_text=True)
+    assert '<span class="d-sm-none">Nhiệm vụ </span>1</td>' in page
+    assert 'data-label="Nhiệm vụ"' not in page

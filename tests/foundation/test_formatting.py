@@ -37,3 +37,10 @@ def test_a_page_formats_numbers_in_its_language(client, make_user, login):
     english = client.get("/targets?lang=en").get_data(as_text=True)
     assert "1.184.000" in vietnamese and "1,184,000" not in vietnamese
     assert "1,184,000" in english and "1.184.000" not in english
+
+
+def test_a_page_percentage_keeps_its_sign_on_the_line_of_its_number(app):
+    """Issue 15 item 11: "95,5 %" never wraps between the figure and "%" on a page (a no-break space)."""
+    pct = app.jinja_env.filters["pct"]
+    with app.test_request_context("/"):
+        assert pct(0.955) == "95,5\u00a0%" and pct(0.4, 0) == "40\u00a0%"

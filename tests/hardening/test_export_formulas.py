@@ -30,6 +30,7 @@ def _cells(response) -> list:
     """Every cell of a CSV or XLSX answer; an XLSX formula cell fails the test at once."""
     assert response.status_code == 200, response.status_code
     if response.mimetype.startswith("text/csv"):
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset (issue 15 item 11)
         return [v for row in csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))) for v in row]
     book = load_workbook(io.BytesIO(response.data))
     cells = []

@@ -42,7 +42,7 @@ def test_the_ranking_shows_each_part_and_explains_ties(office):
     assert rows[:3] == [("11311", "1", "40,00"), ("11948", "2", "20,00"), (rows[2][0], "3", "0,00")]
     assert len(rows) == 114 and {r[1] for r in rows[2:]} == {"3"}
     assert page.count("data-tie-note") == 112 and "xếp theo tên" in page
-    assert "40 %" in page and "20 %" in page  # the weights in use
+    assert "40\u00a0%" in page and "20\u00a0%" in page  # the weights in use
 
 
 def test_the_city_office_sets_the_weights_and_the_ranking_follows(office, db):
@@ -59,7 +59,7 @@ def test_the_city_office_sets_the_weights_and_the_ranking_follows(office, db):
     api = client.get(f"/api/v1/emulation?year=2026&as_of={AS_OF}", headers=headers).get_json()
     assert [(r["code"], r["score"]) for r in api[:2]] == [("11311", 10.0), ("11948", 5.0)]
     # another year keeps the default weights
-    assert "40 %" in client.get("/chi-tieu/thi-dua?year=2027&as_of=2027-06-30").get_data(as_text=True)
+    assert "40\u00a0%" in client.get("/chi-tieu/thi-dua?year=2027&as_of=2027-06-30").get_data(as_text=True)
 
 
 def test_a_commune_with_a_target_and_no_actual_says_so_in_its_targets_part(office):

@@ -51,9 +51,9 @@ def test_fifty_percent_by_30_june_is_on_pro_rata_thirty_is_listed_and_page_api_e
     assert 'data-band="far_behind"' in table and "Chậm nhiều" in table  # a word and an icon beside the colour
 
     page = client.get(f"/chi-tieu/{HONG_BANG}?year=2026&as_of=30/06/2026").get_data(as_text=True)
-    assert _cell(page, 'data-figure="bhxh_bat_buoc"', "achieved") == "50,0 %"
+    assert _cell(page, 'data-figure="bhxh_bat_buoc"', "achieved") == "50,0\u00a0%"
     assert _cell(page, 'data-figure="bhxh_bat_buoc"', "actual") == "5.000"
-    assert _cell(page, 'data-figure="bhxh_bat_buoc"', "expected") == "49,6 %"
+    assert _cell(page, 'data-figure="bhxh_bat_buoc"', "expected") == "49,6\u00a0%"
     assert 'data-band="on_track"' in page
 
     api = client.get("/api/v1/targets/communes?year=2026", headers=city[0]).get_json()
@@ -71,7 +71,7 @@ def test_before_the_june_figures_exist_the_may_ones_are_judged_against_31_may(cl
     assert client.put("/api/v1/actuals/communes", json=may, headers=headers).status_code == 200
     login(make_user("viewer", username="tp_viewer2"))
     page = client.get(f"/chi-tieu/{HONG_BANG}?year=2026&as_of=20/06/2026").get_data(as_text=True)
-    assert _cell(page, 'data-figure="bhxh_bat_buoc"', "expected") == "41,4 %"  # 151/365, the end of May
+    assert _cell(page, 'data-figure="bhxh_bat_buoc"', "expected") == "41,4\u00a0%"  # 151/365, the end of May
     assert 'data-band="behind"' in page  # 40 % of 41.4 %: 97 % of the pace
     assert 'data-band="no_data"' in client.get(f"/chi-tieu/{AN_LAO}?year=2026&as_of=20/06/2026").get_data(
         as_text=True)

@@ -41,7 +41,7 @@ def test_page_rating_is_single_use_and_shows_on_the_activity_page(client, db, ap
     assert [r.score for r in db.session.scalars(select(Rating))] == [5]
     login(make_user("commune"))
     page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
-    assert "100,0 %" in page and "của 1 lượt đánh giá" in page
+    assert "100,0\u00a0%" in page and "của 1 lượt đánh giá" in page
 
 
 def test_rating_of_6_and_a_5000_character_comment_get_a_message_and_store_nothing(db, app, make_activity, check_in):
