@@ -53,9 +53,9 @@ class ActivityForm(OnceForm):
         owners = [("", "— Cấp thành phố —")]
         if self.commune_editable:  # the city office records for a commune, an agency (SPEC §13) or the city
             owners += vi_sorted(db.session.execute(select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
-            owners += [(f"{AGENCY_PREFIX}{code}", f"Cơ quan: {name}") for code, name in db.session.execute(
+            owners += [(f"{AGENCY_PREFIX}{code}", f"Cơ quan: {name}") for code, name in vi_sorted(db.session.execute(
                 select(Agency.code, Agency.name).join(City).where(City.key == current_app.config["CITY"],
-                                                                  Agency.active.is_(True)).order_by(Agency.name))]
+                                                                  Agency.active.is_(True))).all(), key=lambda a: a.name)]
         self.commune_code.choices = choices(owners)
         self.audiences.choices = choices((a.id, f"{a.id}. {a.short_name}")
                                          for a in db.session.scalars(select(Audience).order_by(Audience.id)))

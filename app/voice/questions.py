@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.auth.access import scope
 from app.checkin.services import window
+from app.collation import vi_sorted
 from app.domain.roles import CITY_OFFICE_ROLES
 from app.extensions import db
 from app.formatting import fmt_int
@@ -270,4 +271,5 @@ def assignable_users(question: Question) -> list[User]:
     cond = User.role.in_(CITY_OFFICE_ROLES)
     if question.commune_id is not None:
         cond = cond | ((User.role == "commune") & (User.commune_id == question.commune_id))
-    return list(db.session.scalars(select(User).where(User.active.is_(True), cond).order_by(User.full_name)))
+    return vi_sorted(db.session.scalars(select(User).where(User.active.is_(True), cond)).all(),
+                     key=lambda u: u.full_name)  # Vietnamese order (issue 15 item 8)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import params
 from app.auth.access import can_edit_commune, get_scoped_or_404, role_required
 from app.checkin.services import can_see_phones, mask_phone
+from app.collation import vi_sorted
 from app.domain.roles import READER_ROLES, STAFF_ROLES
 from app.extensions import db
 from app.formatting import local
@@ -51,8 +52,8 @@ def questions():
     page = db.paginate(stmt, page=params.page(request.args.get("page")), per_page=current_app.config.get("PER_PAGE", 50),
                        error_out=False)
     commune_id = current_user.commune_id if current_user.role == "commune" else None
-    communes = [] if current_user.role == "commune" else db.session.execute(
-        select(Commune.code, Commune.name).order_by(Commune.name)).all()
+    communes = [] if current_user.role == "commune" else vi_sorted(db.session.execute(
+        select(Commune.code, Commune.name)).all(), key=lambda c: c.name)
     return render_template("voice/questions.html", page=page, filters=filters["form"], now=utcnow(),
                            counts=qs.status_counts(current_user, commune_id=commune_id), topics=TOPICS,
                            statuses=qs.STATUS_LABELS, age=qs.age_days, communes=communes,

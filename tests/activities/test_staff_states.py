@@ -172,3 +172,20 @@ def test_read_only_results_have_no_required_star_and_duty_cards_say_nhiem_vu_1(c
     page = client.get("/campaigns/bhyt-day-2026/communes/11311").get_data(as_text=True)
     assert '<span class="d-sm-none">Nhiệm vụ </span>1</td>' in page
     assert 'data-label="Nhiệm vụ"' not in page
+
+
+def test_the_city_offices_owner_list_has_agencies_in_vietnamese_order(client, db, make_user, login):
+    """Issue 15 item 8: the activity form's agencies sort as Vietnamese does (Đ after D, never after Z)."""
+    from app.collation import vi_sorted
+    from app.models import Agency, City
+
+    city = db.session.scalars(select(City)).first()
+    for code, name in (("ZZ1", "Đài Phát thanh và Truyền hình"), ("ZZ2", "Ủy ban MTTQ thành phố"),
+                       ("ZZ3", "Bảo hiểm xã hội thành phố"), ("ZZ4", "Sở Y tế"), ("ZZ5", "Ban Tuyên giáo")):
+        db.session.add(Agency(city_id=city.id, code=code, name=name, kind="state"))
+    db.session.commit()
+    login(make_user("city"))
+    html = client.get("/activities/new").get_data(as_text=True)
+    names = re.findall(r'<option value="cq:[^"]+">Cơ quan: ([^<]+)</option>', html)
+    assert len(names) >= 5 and names == vi_sorted(names)
+    assert names.index("Đài Phát thanh và Truyền hình") < names.index("Sở Y tế") < names.index("Ủy ban MTTQ thành phố")

@@ -247,3 +247,20 @@ def test_totals_by_kind_adds_checkins_and_never_sums_texts():
                                      ("press", {"outlet": "Báo Hải Phòng"}, 0)])
     assert [(k.kind, k.held, k.attendees) for k in kinds] == [("fair", 2, 30), ("press", 1, 0)]
     assert ("Số lượt tư vấn", 12) in [(r.label, r.value) for r in results]
+
+
+def test_the_posters_title_never_ends_on_a_lone_word():
+    """Issue 15 item 10: whatever the width, the title's last line holds its last two words (a no-break space)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from app.reports.poster import no_lone_word
+
+    title = "Ngày hội tuyên truyền chính sách BHYT hộ gia đình tại nhà văn hóa"
+    assert no_lone_word(title).endswith("văn\u00a0hóa") and no_lone_word("BHYT") == "BHYT"
+    for width in range(150, 500, 10):
+        paragraph = Paragraph(no_lone_word(title), ParagraphStyle("t", fontName="Helvetica", fontSize=22, leading=27))
+        paragraph.wrap(width, 1000)
+        last = paragraph.blPara.lines[-1]
+        words = " ".join(last[1] if isinstance(last, tuple) else last.words).split()
+        assert len(words) >= 2 or "\u00a0" in words[-1], (width, words)
