@@ -36,10 +36,13 @@ OVERFLOW = """() => {
 }"""
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, most: int = 3000) -> None:
+    """The whole page into SHOTS, its first `most` pixels of height (the phone matrix's 114 cards are 28,000)."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+        width, height = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": width, "height": min(height, most)})
 
 
 def open_page(page, url: str) -> None:
