@@ -6,6 +6,7 @@ from wtforms.validators import Optional
 from app.compliance.schedules import SCHEDULE_KINDS, SCHEDULE_LABELS_VI
 from app.domain.kinds import KINDS
 from app.forms import DATE_INPUT, BaseForm, choices
+from app.tasks.editing import LIMITS
 
 DAY_OF_YEAR = {"placeholder": "dd/mm", "maxlength": 5, "inputmode": "numeric", "autocomplete": "off"}
 SCHEDULE_FIELDS = ("kind", "start", "end", "month", "last_day", "due_days", "h1_due", "h2_due", "count", "years")
@@ -33,15 +34,17 @@ class TaskForm(BaseForm):
     """A task of a plan and its schedule (the "Thời gian thực hiện" column as data)."""
 
     section = SelectField("Phần", choices=[], validate_choice=False)
-    no = StringField("Số thứ tự trong phần", render_kw={"maxlength": 8})
-    text = TextAreaField("Nội dung công việc", render_kw={"rows": 3})
+    no = StringField("Số thứ tự trong phần", render_kw={"maxlength": LIMITS["no"]})
+    text = TextAreaField("Nội dung công việc", render_kw={"rows": 3, "maxlength": LIMITS["text"]})
     lead = SelectField("Cơ quan chủ trì", choices=[], validate_choice=False)
     co_leads = Checkboxes("Cùng chủ trì", choices=[], validate_choice=False, validators=[Optional()])
     partners = Checkboxes("Đơn vị phối hợp", choices=[], validate_choice=False, validators=[Optional()])
-    lead_text = StringField("Cột “Cơ quan chủ trì” như văn bản (để trống: theo tên cơ quan)")
-    partners_text = TextAreaField("Cột “Cơ quan phối hợp” như văn bản", render_kw={"rows": 2})
-    product = TextAreaField("Sản phẩm/kết quả", render_kw={"rows": 2})
-    time_text = StringField("Cột “Thời gian thực hiện” như văn bản", render_kw={"maxlength": 300})
+    lead_text = StringField("Cột “Cơ quan chủ trì” như văn bản (để trống: theo tên cơ quan)",
+                            render_kw={"maxlength": LIMITS["lead_text"]})
+    partners_text = TextAreaField("Cột “Cơ quan phối hợp” như văn bản",
+                                  render_kw={"rows": 2, "maxlength": LIMITS["partners_text"]})
+    product = TextAreaField("Sản phẩm/kết quả", render_kw={"rows": 2, "maxlength": LIMITS["product"]})
+    time_text = StringField("Cột “Thời gian thực hiện” như văn bản", render_kw={"maxlength": LIMITS["time_text"]})
     kinds = Checkboxes("Hoạt động được tính là sản phẩm (đã tổ chức, trong kỳ)",
                        choices=choices((k, v.label) for k, v in KINDS.items()), validate_choice=False,
                        validators=[Optional()])
