@@ -95,3 +95,14 @@ def _token(client):
     from tests.support import csrf_token
 
     return csrf_token(client, "/admin/users/new")
+
+
+def test_every_header_of_the_users_table_is_named(client, admin):
+    """Issue 15 item 11: the actions column has a header a screen reader reads ("Thao tác"), no empty cell."""
+    import re
+
+    html = client.get("/admin/users").get_data(as_text=True)
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", header, re.S)
+    assert cells and all(re.sub(r"<[^>]+>", "", c).strip() for c in cells), cells
+    assert "Thao tác" in cells[-1]
