@@ -202,6 +202,13 @@ def test_matrix_shows_all_nine_duties_at_1366_in_compact_cells(new_page, browser
     assert text.is_visible() and len(text.inner_text()) > 20
     assert text.inner_text().strip().startswith(head.locator("summary").get_attribute("title")[:20])
     assert tab.evaluate(COLUMNS) == columns and tab.evaluate(OVERFLOW) == []
+
+    open_page(tab, f"/campaigns/{SLUG}/matrix?as_of=09/07/2026&q=Hồng Bàng")  # one row: the cell opens past it
+    columns = tab.evaluate(COLUMNS)
+    tab.locator("td[data-cell='11311-9'] summary").click()
+    pop, wrap = tab.locator("td[data-cell='11311-9'] .cell-pop").bounding_box(), tab.locator(".matrix-wrap").bounding_box()
+    assert pop["y"] + pop["height"] <= wrap["y"] + wrap["height"], (pop, wrap)  # not clipped by the table's box
+    assert tab.evaluate(COLUMNS) == columns and tab.evaluate(OVERFLOW) == []
     assert_no_page_problems(tab)
 
 
