@@ -21,6 +21,11 @@ SLUG = "bhyt-day-2026"
 AS_OF = date(2026, 7, 8)
 
 
+def _page_percent(value: float) -> str:
+    """A percentage as a page prints it: a no-break space keeps '%' with its number (issue 15 item 11)."""
+    return fmt_percent(value).replace(" ", "\u00a0")
+
+
 @pytest.fixture
 def season(db, make_user):
     """The demo season of `seed-demo` (980 activities over 114 communes and the city)."""
@@ -61,7 +66,7 @@ def test_every_number_on_the_city_dashboard_equals_the_engine_and_the_database(c
     assert _num(_kpi(html, "communes")) == 114 == s["communes"]
     assert _num(_kpi(html, "communes_all_done")) == s["communes_all_done"]
     assert _num(_kpi(html, "communes_all_on_time")) == sum(1 for r in m.rows if r.counts["done"] == r.total)
-    assert _kpi(html, "on_time_rate") == fmt_percent(s["done"] / s["cells"])
+    assert _kpi(html, "on_time_rate") == _page_percent(s["done"] / s["cells"])
     assert _num(_kpi(html, "overdue")) == s["overdue"] > 0
     assert _num(_kpi(html, "days_to_deadline")) == (s["next_deadline"] - AS_OF).days == 3  # banners to 11/7
 
@@ -118,7 +123,7 @@ def test_every_number_on_the_city_dashboard_equals_the_engine_and_the_database(c
 
     # Trend: one point per day from 22/6 to as_of, the last one the matrix itself
     trend = re.findall(r'data-day="([\d-]+)"><td>[^<]+</td><td class="text-end">([^<]+)</td>', _rows(html, "trend"))
-    assert [d for d, _ in trend][0] == "2026-06-22" and trend[-1] == ("2026-07-08", fmt_percent(s["completed"] / s["cells"]))
+    assert [d for d, _ in trend][0] == "2026-06-22" and trend[-1] == ("2026-07-08", _page_percent(s["completed"] / s["cells"]))
     assert len(trend) == 17
 
 
@@ -146,7 +151,7 @@ def test_dashboard_as_of_25_june_and_10_july_differ_as_the_engine_says(client, l
         html = _page(client, f"/dashboard?campaign={SLUG}&as_of={day:%d/%m/%Y}")
         s = load_matrix(SLUG, day).summary
         assert _num(_kpi(html, "overdue")) == s["overdue"]
-        assert _kpi(html, "on_time_rate") == fmt_percent(s["on_time_rate"])
+        assert _kpi(html, "on_time_rate") == _page_percent(s["on_time_rate"])
         assert _num(_kpi(html, "communes_all_done")) == s["communes_all_done"]
         assert _num(_kpi(html, "days_to_deadline")) == (s["next_deadline"] - day).days
     early, late = load_matrix(SLUG, date(2026, 6, 25)).summary, load_matrix(SLUG, date(2026, 7, 10)).summary

@@ -59,7 +59,7 @@ def test_resident_rates_and_asks_officer_answers_and_it_shows_on_the_faq(tab, ne
     assert tab.locator("[data-status]").first.get_attribute("data-status") == "answered"
     assert tab.locator("[data-public]").get_attribute("data-public") == "yes"
     tab.goto(f"/activities/{created.json()['id']}")
-    assert "100,0 %" in tab.locator("[data-satisfaction]").inner_text()
+    assert "100,0\u00a0%" in tab.locator("[data-satisfaction]").inner_text()
     assert_no_page_problems(tab)
 
     phone.goto("/hoi-dap?q=gia han")

@@ -24,7 +24,7 @@ def test_city_records_an_actual_and_sees_ratio(client, make_user, login, db):
                                               "value": "1065600"})
     assert response.status_code == 302
     page = client.get("/targets").get_data(as_text=True)
-    assert "1.184.000" in page and "1.065.600" in page and "90,0 %" in page
+    assert "1.184.000" in page and "1.065.600" in page and "90,0\u00a0%" in page
     assert db.session.scalar(select(TargetActual.value)) == 1065600
 
 
