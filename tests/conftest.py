@@ -17,6 +17,28 @@ from tests import factories
 from tests.support import REFERENCE_TABLES, IsolatedClient, post_form
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`.ci/run` gives each pass two workers) every worker gets a PostgreSQL database of its
+    own, `<name>_<worker>`, created here if missing; the environment says so, so that the servers and processes a
+    test starts use it too. SQLite needs nothing: each worker's database is a file in its own temporary folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    key = "TEST_DATABASE_URL" if os.environ.get("TEST_DATABASE_URL") else "DATABASE_URL"
+    url = os.environ.get(key, "")
+    if not worker or not url.startswith("postgresql") or url.endswith(f"_{worker}"):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    os.environ[key] = base.set(database=name).render_as_string(hide_password=False)
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:

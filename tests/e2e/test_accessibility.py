@@ -32,8 +32,8 @@ def _pages_for(who: str, urls: dict) -> list[tuple[str, str]]:
 
 
 def _violations(page) -> list[str]:
-    """axe's violations on the open page, one line each: rule, impact, first offending elements."""
-    page.add_script_tag(path=str(AXE))
+    """axe's violations on the open page (axe comes with every document: the context's init script), one line
+    each: rule, impact, first offending elements."""
     result = page.evaluate(RUN, TAGS)
     return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(str(n["target"]) for n in v["nodes"][:3])
             for v in result["violations"]]
@@ -45,6 +45,9 @@ def test_every_page_as_every_role_has_no_axe_violation(app, db, chromium, live_s
     found, seen = [], 0
     for who in WHO:
         context = open_context(chromium, live_server, bypass_csp=True)
+        # In every document before its own scripts: a quarter less time than a script tag added to each page
+        # after it loaded (measured: 248 pages, 102 s against 138 s).
+        context.add_init_script(path=str(AXE))
         page = context.new_page()
         if who != "anon":
             browser_login(page, world["users"][who])
