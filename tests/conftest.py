@@ -14,7 +14,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db as _db
 from tests import factories
-from tests.support import REFERENCE_TABLES, IsolatedClient, post_form
+from tests.support import CHROMIUM, LAUNCH_ARGS, REFERENCE_TABLES, IsolatedClient, post_form, require_tool
 
 
 def pytest_configure(config):
@@ -37,6 +37,26 @@ def pytest_configure(config):
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
     os.environ[key] = base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """Playwright's one synchronous driver of the session: every browser test launches from it (a second
+    `sync_playwright()` in the same thread fails while one runs, whichever test file happens to come first)."""
+    require_tool(CHROMIUM, "browser tests drive Debian's Chromium")
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """One headless Chromium for the session (a visible skip without it; a failure under CI=true)."""
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -14,6 +14,11 @@ from flask.testing import FlaskClient
 REFERENCE_TABLES = {"cities", "communes", "audiences", "messages", "alembic_version"}
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by .ci/run
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+
 def require_tool(path_or_name: str, why: str) -> str:
     """The tool's path, or a visible skip on a laptop; under CI=true a missing tool fails the test."""
     found = path_or_name if os.path.isabs(path_or_name) and os.path.exists(path_or_name) else shutil.which(path_or_name)

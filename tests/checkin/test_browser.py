@@ -9,13 +9,10 @@ from app.checkin import services as svc
 from app.models.types import utcnow
 from bench.server import gunicorn
 from tests.checkin.conftest import PERSON, count
-from tests.support import require_tool
+from tests.support import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = pytest.mark.wipe  # several connections: the full wipe, not a rolled-back transaction
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -26,19 +23,9 @@ def live(app, db):
         yield f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def browser():
-    require_tool(CHROMIUM, "browser tests drive Debian's Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.chromium
 @pytest.mark.slow
-def test_three_tickets_scanned_offline_are_sent_once_when_online(live, browser, db, app, make_user, make_activity):
+def test_three_tickets_scanned_offline_are_sent_once_when_online(live, chromium, db, app, make_user, make_activity):
     activity = make_activity(preregistration=True)
     key = app.config["SECRET_KEY"]
     tickets = []
@@ -50,7 +37,7 @@ def test_three_tickets_scanned_offline_are_sent_once_when_online(live, browser, 
     user = make_user("commune")
     activity_id = activity.id
 
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live + "/login")
     page.fill("#username", user.username)
@@ -80,11 +67,11 @@ def test_three_tickets_scanned_offline_are_sent_once_when_online(live, browser, 
 
 @pytest.mark.chromium
 @pytest.mark.slow
-def test_self_checkin_fits_a_390_by_844_phone(live, browser, db, make_activity, tmp_path):
+def test_self_checkin_fits_a_390_by_844_phone(live, chromium, db, make_activity, tmp_path):
     activity = make_activity()
     url = f"{live}/c/{svc.poster_token(activity, 'test-secret')}"
     db.session.commit()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
     page = context.new_page()
     page.goto(url)
     shot = tmp_path / "checkin-390.png"
@@ -122,9 +109,7 @@ def _y4m(png: bytes, path) -> None:
 @pytest.mark.chromium
 @pytest.mark.slow
 def test_camera_scan_of_a_ticket_checks_in_with_the_vendored_decoder(live, db, app, make_user, make_activity,
-                                                                      tmp_path):
-    require_tool(CHROMIUM, "browser tests drive Debian's Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+                                                                      tmp_path, playwright_driver):
     from app.checkin.qr import qr_png
 
     activity = make_activity(preregistration=True)
@@ -133,10 +118,10 @@ def test_camera_scan_of_a_ticket_checks_in_with_the_vendored_decoder(live, db, a
     _y4m(qr_png(svc.ticket_for(reg, app.config["SECRET_KEY"]), box_size=6), tmp_path / "qr.y4m")
     user = make_user("commune")
     activity_id = activity.id
-    args = [*ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    args = [*LAUNCH_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={tmp_path / 'qr.y4m'}"]
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
         context = browser.new_context(permissions=["camera"])
         page = context.new_page()
         page.goto(live + "/login")
@@ -147,6 +132,7 @@ def test_camera_scan_of_a_ticket_checks_in_with_the_vendored_decoder(live, db, a
         page.click("#camera-toggle")
         expect(page.locator("#scan-panel")).to_have_attribute("data-state", "ok", timeout=15000)
         assert "Khách Máy Ảnh" in page.inner_text("#scan-panel")
+    finally:
         browser.close()
     assert count(db, activity_id) == 1
 
@@ -167,7 +153,7 @@ def _lan_address() -> str | None:
 @pytest.mark.chromium
 @pytest.mark.slow
 def test_scanner_without_https_says_the_camera_is_unavailable_and_the_usb_box_still_works(
-        app, db, browser, make_user, make_activity):
+        app, db, chromium, make_user, make_activity):
     address = _lan_address()
     if address is None:
         pytest.skip("no non-loopback address to serve on")
@@ -180,7 +166,7 @@ def test_scanner_without_https_says_the_camera_is_unavailable_and_the_usb_box_st
     env = {"FLASK_CONFIG": "testing", "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     with gunicorn("wsgi:app", env, workers=1, threads=2, host=address) as port:
         base = f"http://{address}:{port}"
-        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context = chromium.new_context(viewport={"width": 390, "height": 844})
         page = context.new_page()
         page.goto(base + "/login")
         page.fill("#username", user.username)

@@ -13,11 +13,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tests.support import require_tool
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
 
 # Runs in every document before its own scripts: a CSP violation is reported to the test through a binding.
@@ -60,19 +55,6 @@ def live_server(app):
     server.start()
     yield server.url
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """One headless Chromium for the session (a visible skip without it; a failure under CI=true)."""
-    executable = require_tool(CHROMIUM, "browser journeys drive Debian's Chromium")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=executable, headless=True, args=LAUNCH_ARGS)
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 class PageProblems(list):
