@@ -70,10 +70,11 @@ class Sheet:
     bold: Sequence[Iterable[int]] = ()
 
 
-def _append(ws, values) -> list:
-    """Append a row; formula-like text stays text (quote prefix), dates are shown dd/mm/yyyy. Returns its cells."""
-    ws.append(list(values))
-    cells = list(ws[ws.max_row]) if values else []
+def _put(ws, row: int, values) -> list:
+    """Write row number `row`; formula-like text stays text (quote prefix), dates are shown dd/mm/yyyy. Returns
+    its cells. The caller counts the rows: asking openpyxl (`ws.max_row`) walks every cell written so far, which
+    made an export quadratic in its rows."""
+    cells = [ws.cell(row=row, column=column, value=value) for column, value in enumerate(values, 1)]
     for cell in cells:
         value = cell.value
         if is_formula_like(value):
@@ -85,19 +86,21 @@ def _append(ws, values) -> list:
 
 
 def _write_sheet(ws, sheet: Sheet) -> None:
-    """Fill `ws` from `sheet`, every cell through `_append`."""
+    """Fill `ws` from `sheet`, every cell through `_put`."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     bold = Font(bold=True)
+    first = 1
     if sheet.caption is not None:
-        _append(ws, [sheet.caption])[0].font = bold
+        _put(ws, 1, [sheet.caption])[0].font = bold
+        first = 2
     wrap = Alignment(wrap_text=True, vertical="center")
-    for cell in _append(ws, sheet.header):
+    for cell in _put(ws, first, sheet.header):
         cell.font, cell.alignment = bold, wrap
     fills, bolds = list(sheet.fills), list(sheet.bold)
     for n, row in enumerate(sheet.rows):
-        cells = _append(ws, row)
+        cells = _put(ws, first + 1 + n, row)
         for column, number_format in sheet.column_formats.items():
             if column < len(cells):
                 cells[column].number_format = number_format

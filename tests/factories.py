@@ -18,6 +18,7 @@ from app.extensions import db
 from app.formatting import TZ, local
 from app.models import Activity, Campaign, CheckIn, Commune, ReportSubmission, User
 from app.models.types import utcnow
+from config import TestingConfig
 
 PASSWORD = "Matkhau123"
 HONG_BANG = "11311"  # Phường Hồng Bàng, the default commune of every builder
@@ -28,7 +29,7 @@ _serial = iter(range(1, 10**9))
 @cache
 def _password_hash(password: str) -> str:
     """One hash per password for the whole run: hashing is slow on purpose, and the same hash checks the same."""
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=TestingConfig.PASSWORD_HASH_METHOD)
 
 
 def commune(code: str = HONG_BANG) -> Commune:

@@ -23,6 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import LoginThrottle
+from app.models.users import password_hash_method
 
 UNLOCK_CODE_LIFETIME = timedelta(hours=24)
 TABLE = LoginThrottle.__table__
@@ -74,7 +75,7 @@ def issue_unlock_code(username: str, now: datetime) -> str:
     key = user_key(username)
     row = db.session.get(LoginThrottle, key) or LoginThrottle(key=key, window_start=now)
     row.failures, row.window_start = 0, now
-    row.unlock_code_hash = generate_password_hash(code)
+    row.unlock_code_hash = generate_password_hash(code, method=password_hash_method())
     row.unlock_expires_at = now + UNLOCK_CODE_LIFETIME
     db.session.add(row)
     db.session.flush()
@@ -91,7 +92,11 @@ def unlock_code_valid(username: str, code: str | None, now: datetime) -> bool:
     return check_password_hash(row.unlock_code_hash, code.strip())
 
 
-@functools.cache
 def dummy_hash() -> str:
-    """A hash to check unknown usernames against, so that they take as long as known ones."""
-    return generate_password_hash(secrets.token_hex(16))
+    """A hash to check unknown usernames against, so that they take as long as known ones (the same method)."""
+    return _dummy_hash(password_hash_method())
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)

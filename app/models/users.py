@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,13 @@ from app.domain.roles import CITY_OFFICE_ROLES, ROLES
 from app.extensions import db
 from app.models.org import Commune
 from app.models.types import UTCDateTime, utcnow
+
+
+def password_hash_method() -> str:
+    """The werkzeug method of every new password hash: the app's PASSWORD_HASH_METHOD — scrypt, werkzeug's
+    default, except under the test configuration, whose suite logs in some 900 times (a cheap PBKDF2 there). A hash
+    says its own method, so checking one never depends on this."""
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
 
 
 class User(UserMixin, db.Model):
@@ -54,7 +62,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password (werkzeug); every existing session of the user ends."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
         self.end_sessions()
 
     def end_sessions(self) -> None:

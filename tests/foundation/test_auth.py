@@ -94,3 +94,26 @@ def test_change_password_with_policy(client, make_user, login):
     assert ok.status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client, "/profile")})
     assert post_form(client, "/login", {"username": user.username, "password": "Moi12345678"}).status_code == 302
+
+
+def test_passwords_are_stored_with_scrypt_outside_the_test_configuration(app, db):
+    """The suite's cheap hash (TestingConfig.PASSWORD_HASH_METHOD) is the suite's only: every other configuration
+    keeps werkzeug's scrypt, and a password set under it is stored and checked as scrypt."""
+    import config
+    from app.models import User
+    from app.models.users import password_hash_method
+
+    for name in ("Config", "DevelopmentConfig", "ProductionConfig"):
+        klass = getattr(config, name, None)
+        if klass is not None:
+            assert klass.PASSWORD_HASH_METHOD == "scrypt", name
+    assert password_hash_method() == "pbkdf2:sha256:1000"  # this app is the test configuration's
+    user = User(username="kiem-tra-bam", role="city")
+    with app.test_request_context():
+        app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+        try:
+            user.set_password("Matkhau-dai-2026")
+        finally:
+            app.config["PASSWORD_HASH_METHOD"] = config.TestingConfig.PASSWORD_HASH_METHOD
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("Matkhau-dai-2026") and not user.check_password("Matkhau-dai-2027")
