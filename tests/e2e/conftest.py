@@ -31,12 +31,31 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+class OneAtATime:
+    """The app answering one request at a time, its body read whole inside. Every request of the live server runs
+    on the test's one database connection (tests/conftest.py `db`), which two requests at once leave invalid — a
+    page's parallel fetches, or the last page of one test still loading while the next test's pages begin (seen
+    under pytest-xdist, when two workers share the two cores) — and every later browser test then fails."""
+
+    def __init__(self, app):
+        self.app, self.lock = app, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+
+
 class ServerThread(threading.Thread):
     """werkzeug's threaded server on a free loopback port, stopped at the end of the session."""
 
     def __init__(self, app):
         super().__init__(daemon=True)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+        self.server = make_server("127.0.0.1", 0, OneAtATime(app), threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
 
     def run(self):
