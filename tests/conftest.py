@@ -39,16 +39,6 @@ def pytest_configure(config):
     os.environ[key] = base.set(database=name).render_as_string(hide_password=False)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist, the files holding a `slow` test come first, so that the longest ones (the axe sweep,
-    several minutes under load) start at once instead of ending a worker's share long after the other's; the order
-    within a file, and the order of a run without xdist, stay as collected."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_files)  # stable: collection order within each group
-
-
 @pytest.fixture(scope="session")
 def playwright_driver():
     """Playwright's one synchronous driver of the session: every browser test launches from it (a second
