@@ -29,7 +29,7 @@ def pytest_configure(config):
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    base = make_url(_with_driver(url))
     name = f"{base.database}_{worker}"
     engine = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -59,10 +59,15 @@ def chromium(playwright_driver):
     browser.close()
 
 
+def _with_driver(url: str) -> str:
+    """A `postgresql://` URL names psycopg 3, the driver the app ships with; any other URL as given."""
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+        return _with_driver(url)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
