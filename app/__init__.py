@@ -56,17 +56,20 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if hasattr(config_class, "validate"):
         config_class.validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
-    if app.config.get("PROXY_COUNT"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.before_request(refuse_bad_text)
     app.after_request(mark_refused_form)
     _register_blueprints(app)
+    if app.config.get("CHECKIN_DOOR", True):
+        from app.api.checkin_door import CheckinDoor
+
+        app.wsgi_app = CheckinDoor(app.wsgi_app, app)  # the check-in POST without Flask's request handling
+    if app.config.get("PROXY_COUNT"):  # outside the door: it reads the client's address and scheme as Flask does
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from app import assets, errors, formatting, navigation, security
 

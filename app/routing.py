@@ -54,7 +54,7 @@ FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # A JSON body can carry those only as \u escapes, a raw DEL or a raw C1 character (UTF-8 lead byte 0xC2): a body
 # with none of these bytes needs no walk (the check-in hot path).
-_JSON_SUSPECT = (b"\\u", b"\x7f", b"\xc2")
+JSON_SUSPECT = (b"\\u", b"\x7f", b"\xc2")
 
 
 def bad_text_message(text: str) -> str | None:
@@ -118,7 +118,7 @@ def refuse_bad_text():
             g.bad_text_fields = bad
     elif req.is_json:
         body = req.get_data()
-        if any(s in body for s in _JSON_SUSPECT):
+        if any(s in body for s in JSON_SUSPECT):
             bad = bad_text_in_json(req.get_json(silent=True))
             if bad:
                 # The API's error shape (app/errors.py json_error), built here: app.errors imports app.params,

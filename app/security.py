@@ -78,17 +78,28 @@ def _shared_cache_allowed(headers) -> bool | None:
     return "max-age" in value or "public" in value or "immutable" in value
 
 
+def fixed_headers(config) -> list[tuple[str, str]]:
+    """The headers every answer gets (HSTS once the cookies are HTTPS-only)."""
+    fixed = [("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
+             ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")]
+    if config.get("SESSION_COOKIE_SECURE"):
+        fixed.append(("Strict-Transport-Security", "max-age=31536000"))
+    return fixed
+
+
+def api_json_headers(config) -> list[tuple[str, str]]:
+    """Every header `_headers` below gives a JSON answer of the API: what the check-in door sends
+    (app/api/checkin_door.py), Content-Length aside."""
+    return [("Content-Type", "application/json"), *fixed_headers(config), ("Cache-Control", "no-store"),
+            ("Content-Security-Policy", JSON_POLICY)]
+
+
 def register(app: Flask) -> None:
     """Add the headers to every response; the lean cookie session."""
     app.session_interface = LeanSessionInterface()
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["form_token"] = new_form_token  # a plain form's one-time token (app/idempotency.py)
-    fixed = [("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
-             ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")]
-    if app.config.get("SESSION_COOKIE_SECURE"):
-        fixed.append(("Strict-Transport-Security", "max-age=31536000"))
-
-    fixed = [(key.lower(), key, value) for key, value in fixed]
+    fixed = [(key.lower(), key, value) for key, value in fixed_headers(app.config)]
 
     @app.after_request
     def _headers(response):

@@ -47,6 +47,11 @@ def _no_write_gate():
     return create_app()
 
 
+def _no_door():
+    """The check-in POST through Flask's request handling and the view (app/api/checkins.py), no door."""
+    return create_app(CHECKIN_DOOR=False)
+
+
 def _lazy(build):
     app = None
 
@@ -63,3 +68,4 @@ no_ensure_sync_cache = _lazy(_no_ensure_sync_cache)
 no_lean_session = _lazy(_no_lean_session)
 session_connection = _lazy(_session_connection)
 no_write_gate = _lazy(_no_write_gate)
+no_door = _lazy(_no_door)

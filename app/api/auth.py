@@ -58,6 +58,13 @@ def token_values(raw: str, now: datetime, direct: bool = False) -> dict | None:
 PUBLIC_ENDPOINTS = {"api.openapi", "api.create_rating"}  # a rating carries its own signed token (SPEC §12)
 
 
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value, or None."""
+    scheme, _, raw = authorization.partition(" ")
+    raw = raw.strip()
+    return raw if scheme.lower() == "bearer" and raw else None
+
+
 @bp.before_request
 def authenticate_request():
     """Every API call needs `Authorization: Bearer <token>` (401 otherwise)."""
@@ -66,9 +73,8 @@ def authenticate_request():
     state.api_principal = state.api_values = state.api_orm_user = None
     if req.endpoint in PUBLIC_ENDPOINTS:
         return None
-    scheme, _, raw = req.headers.get("Authorization", "").partition(" ")
-    raw = raw.strip()
-    if scheme.lower() != "bearer" or not raw:
+    raw = bearer_token(req.headers.get("Authorization", ""))
+    if raw is None:
         return json_error(401, "Thiếu mã truy cập: gửi tiêu đề Authorization: Bearer <token>.")
     values = token_values(raw, utcnow(), req.endpoint in DIRECT_ENDPOINTS)
     if values is None:

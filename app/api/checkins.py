@@ -32,6 +32,16 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
+def checkin_refusal(activity, caller) -> int | None:
+    """Why `caller` may not check people in to `activity` (a CheckinActivity or None): 404 when it is not in their
+    scope or has no QR check-in, 403 when they may not write its commune's data; None when they may."""
+    if activity is None or not KINDS[activity.kind].qr:
+        return 404
+    if not can_edit_commune(caller, activity.commune_id):
+        return 403
+    return None
+
+
 @bp.post("/activities/<int:activity_id>/checkins")
 @api_roles("admin", "city", "commune")
 def create_checkin(activity_id: int):
@@ -40,10 +50,9 @@ def create_checkin(activity_id: int):
     # The busiest endpoint at a fair: the thread's kept connection, no Session (app/checkin/fastpath.py).
     with svc.direct_connection() as conn:
         activity = svc.checkin_activity(activity_id, caller, conn)
-        if activity is None or not KINDS[activity.kind].qr:
-            return json_error(404)
-        if not can_edit_commune(caller, activity.commune_id):
-            return json_error(403)
+        refusal = checkin_refusal(activity, caller)
+        if refusal is not None:
+            return json_error(refusal)
         outcome = svc.check_in(activity, request.get_json(silent=True), caller, utcnow(), _secret(), conn)
     return api_answer(outcome)
 

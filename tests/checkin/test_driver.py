@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import bindparam, exc, insert, select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from app.auth.services import Principal
 from app.checkin import services as svc
@@ -136,16 +137,22 @@ def test_direct_connection_is_in_autocommit_and_goes_back_to_the_pool_without_it
             assert driver._KEPT.raw is not kept
         assert dialect.detect_autocommit_setting(kept_driver) is False  # as the pool lent it
     finally:
-        driver._drop_kept()
+        driver.drop_kept_connection()
         other.dispose()
 
 
 def _not_null_violation(conn, activity):
     table = CheckIn.__table__
     stmt = insert(table).values(activity_id=bindparam("activity_id"), source=bindparam("source"),
-                                full_name=bindparam("full_name", type_=table.c.full_name.type))
+                                full_name=bindparam("full_name", type_=table.c.full_name.type)).returning(table.c.id)
     DriverStatement(stmt, conn.dialect).rows(conn, {"activity_id": activity.id, "source": "staff",
                                                     "full_name": None}, write=True)
+
+
+def test_a_driver_statement_returns_rows():
+    # The driver reads every statement's rows without asking for a description first (app/checkin/driver.py).
+    with pytest.raises(ValueError, match="returns rows"):
+        DriverStatement(insert(CheckIn.__table__).values(source="staff"), sqlite_dialect())
 
 
 def _invalid_sql(conn, activity):

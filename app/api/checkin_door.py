@@ -1,0 +1,128 @@
+"""The check-in POST answered before Flask's request handling (docs/checkin-fast-path.md, "The door").
+
+`POST /api/v1/activities/<id>/checkins` is the endpoint a crowd at a fair hits hundreds of times a second. Its
+view (`app/api/checkins.py`) is short, but the request around it — a request context, the URL map, the
+session, eight before/after hooks, a Response object — costs more than the check-in itself. This WSGI wrapper
+answers the ordinary check-in without them, by the same services in the same order as the view:
+
+    token (app/api/auth.py) → role → activity in scope → check_in (app/checkin/services.py) → outcome_json
+
+and hands everything else to Flask untouched: another path or method, a query string, a body that is not a
+small JSON object, a character the NUL guard looks at (`app/routing.py`), no or a bad token, a role or an
+activity the view refuses. Those are answered by the view and the app's hooks as before, so every refusal
+keeps its one implementation. What the door answers carries the headers Flask's hooks give an API JSON answer
+(`app/security.py` `api_json_headers`, the compression hook's `Vary`); an answer the compression hook would
+compress is finished by Flask's own response processing. Nothing it writes is held in a Session: the token
+and the check-in run on the thread's kept connection (`app/checkin/fastpath.py`), in an app context whose
+teardown closes whatever the once-a-minute token touch opened. An error it raises reaches `LastResort`
+(`app/errors.py`): a lost database is a 503 with Retry-After, as on every path.
+
+A test sends the same requests through the door and through the view and compares status, headers and body
+(`tests/checkin/test_checkin_door.py`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import partial
+
+from flask import Flask, Response
+from werkzeug.http import HTTP_STATUS_CODES
+
+from app.api.auth import bearer_token, token_values
+from app.api.checkins import checkin_refusal, create_checkin
+from app.auth.services import principal_of
+from app.checkin import services as svc
+from app.checkin.responders import outcome_json
+from app.models.types import utcnow
+from app.routing import JSON_SUSPECT, MAX_ID, bad_text_in_json
+from app.security import api_json_headers
+
+PATH = re.compile(r"/api/v1/activities/([1-9][0-9]{0,9})/checkins")  # an id as the URL map reads it
+ROLES = frozenset(create_checkin.allowed_roles)  # the view's @api_roles
+MAX_BODY = 64 * 1024  # a check-in is a few hundred bytes; anything larger goes the ordinary way
+STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}  # Werkzeug's
+
+
+class CheckinDoor:
+    """WSGI wrapper: answers an ordinary check-in POST itself, passes every other request to `wsgi_app`."""
+
+    def __init__(self, wsgi_app, app: Flask):
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self.headers = [*api_json_headers(app.config), ("Vary", "Accept-Encoding")]
+        self.min_compressed = app.config["COMPRESS_MIN_SIZE"]
+
+    def __call__(self, environ, start_response):
+        found = PATH.fullmatch(environ.get("PATH_INFO", ""))
+        if found is None or environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
+            return self.wsgi_app(environ, start_response)
+        activity_id = int(found[1])
+        body = self._body(environ)
+        if body is None or activity_id > MAX_ID:
+            return self.wsgi_app(environ, start_response)
+        try:
+            with self.app.app_context():
+                answer = self._answer(environ, activity_id, body)
+        except Exception as error:  # answered by the app's error handlers, as the view's would be
+            return self._through_flask(environ, start_response, partial(self.app.handle_user_exception, error))
+        if answer is None:
+            return self.wsgi_app(environ, start_response)  # Flask's view and hooks answer it, as for any request
+        status, data = answer
+        if len(data) >= self.min_compressed and environ.get("HTTP_ACCEPT_ENCODING"):
+            return self._through_flask(environ, start_response,
+                                       lambda: Response(data, status, mimetype="application/json"))
+        start_response(STATUS_LINES[status], [*self.headers, ("Content-Length", str(len(data)))])
+        return [data]
+
+    @staticmethod
+    def _body(environ) -> bytes | None:
+        """The raw JSON body when it is small and declared, else None; `wsgi.input` is replaced so Flask can
+        still read it."""
+        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        length = environ.get("CONTENT_LENGTH", "")
+        if mimetype != "application/json" or not length.isdigit() or not 0 < int(length) <= MAX_BODY:
+            return None
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    def _answer(self, environ, activity_id: int, body: bytes) -> tuple[int, bytes] | None:
+        """(status, JSON bytes) of the check-in, or None to let the view answer."""
+        raw = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+        if raw is None:
+            return None
+        try:
+            data = self.app.json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or (any(s in body for s in JSON_SUSPECT) and bad_text_in_json(data)):
+            return None
+        now = utcnow()
+        values = token_values(raw, now, direct=True)
+        if values is None:
+            return None
+        caller = principal_of(values)
+        if caller.role not in ROLES:
+            return None
+        with svc.direct_connection() as conn:
+            activity = svc.checkin_activity(activity_id, caller, conn)
+            if checkin_refusal(activity, caller) is not None:
+                return None
+            outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn)
+        return outcome.status, self._json(outcome_json(outcome))
+
+    def _json(self, payload) -> bytes:
+        """The body `jsonify(payload)` gives: Flask's JSON provider, compact unless in debug mode (its rule)."""
+        provider = self.app.json
+        compact = provider.compact if provider.compact is not None else not self.app.debug
+        layout = {"separators": (",", ":")} if compact else {"indent": 2}
+        return (provider.dumps(payload, **layout) + "\n").encode()
+
+    def _through_flask(self, environ, start_response, make):
+        """An answer Flask finishes: `make()`'s response (or return value) through every after-request hook, in a
+        request context of its own — an answer big enough to compress, or an error for the app's handlers."""
+        with self.app.request_context(environ):
+            response = self.app.process_response(self.app.make_response(make()))
+            return response(environ, start_response)
