@@ -13,7 +13,8 @@ import secrets
 from collections.abc import Sequence
 from functools import lru_cache
 
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, Signer, URLSafeSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
 
 __all__ = [
     "PUBLIC_TOKEN_LENGTH",
@@ -104,13 +105,42 @@ def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
     raise ValueError("integer too long")
 
 
+class _KeyedSigner(Signer):
+    """itsdangerous' Signer with its key derived and its HMAC keyed once: the same signatures, one hash each."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._keyed = hmac.new(self.derive_key(), digestmod=self.digest_method)
+
+    def get_signature(self, value: str | bytes) -> bytes:
+        """The signature of `value`, as Signer's HMAC algorithm gives it."""
+        mac = self._keyed.copy()
+        mac.update(want_bytes(value))
+        return base64_encode(mac.digest())
+
+
+class _TokenSerializer(URLSafeSerializer):
+    """URLSafeSerializer keeping one signer per salt (it builds a new one, and derives its key, per token)."""
+
+    default_signer = _KeyedSigner
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        """The signer for `salt` (this serializer's own by default), made on first use."""
+        signers = self.__dict__.setdefault("_signers", {})
+        signer = signers.get(salt)
+        if signer is None:
+            signer = signers[salt] = super().make_signer(salt)
+        return signer
+
+
 @lru_cache(maxsize=16)
 def _serializer(secret_key: str | bytes, salt: str, n_ints: int) -> URLSafeSerializer:
-    """The signing serializer for one purpose, built once per key (building it test-serialises a payload: a
-    sixth of a check-in's answer, which carries a rating token)."""
+    """The signing serializer for one purpose, built once per key. Building one test-serialises a payload, and
+    each token made its signer anew: together a tenth of a check-in's CPU, whose answer carries a rating token
+    (tokens.py's test compares both ways token for token)."""
     if not secret_key:
         raise ValueError("secret_key must not be empty")
-    return URLSafeSerializer(secret_key, salt=salt, serializer=_PackedSerializer(n_ints))
+    return _TokenSerializer(secret_key, salt=salt, serializer=_PackedSerializer(n_ints))
 
 
 def _check_id(name: str, value: object) -> int:

@@ -286,3 +286,22 @@ def test_qr_rejects_non_str():
     """Only text payloads are accepted."""
     with pytest.raises(TypeError):
         qr.qr_png(b"bytes")  # type: ignore[arg-type]
+
+
+def test_tokens_are_those_of_a_plain_itsdangerous_serializer_and_verify_both_ways():
+    # The serializer keeps its signer and keyed HMAC (app/checkin/tokens.py): the tokens must stay byte for byte
+    # those itsdangerous makes, so a link or rating token issued before still verifies.
+    from itsdangerous import URLSafeSerializer
+
+    from app.checkin.rating_tokens import RATING_SALT, rating_token, read_rating_token
+    from app.checkin.tokens import TICKET_SALT, _PackedSerializer
+
+    for n in range(300):
+        ids, code = (n, 7 * n + 1), f"C{n:05d}"
+        plain = URLSafeSerializer(KEY, salt=RATING_SALT, serializer=_PackedSerializer(2)).dumps([*ids, code]).decode()
+        assert rating_token(KEY, *ids, code) == plain
+        assert read_rating_token(KEY, plain) == (*ids, code)
+        ticket = URLSafeSerializer(KEY, salt=TICKET_SALT, serializer=_PackedSerializer(2)).dumps([*ids, code]).decode()
+        assert tokens.ticket_token(KEY, *ids, code) == ticket
+    with pytest.raises(InvalidToken):
+        read_rating_token(OTHER_KEY, rating_token(KEY, 1, 2, "ABC"))
