@@ -44,3 +44,15 @@ def test_a_page_percentage_keeps_its_sign_on_the_line_of_its_number(app):
     pct = app.jinja_env.filters["pct"]
     with app.test_request_context("/"):
         assert pct(0.955) == "95,5\u00a0%" and pct(0.4, 0) == "40\u00a0%"
+
+
+def test_times_within_a_minute_read_the_same_and_the_next_minute_moves_on():
+    # fmt_time keeps Babel's HH:mm per local minute (a check-in answer shows one): seconds and other zones of the
+    # same instant give the same text, the next minute its own.
+    from datetime import timedelta, timezone
+
+    first = datetime(2026, 7, 1, 23, 59, 0, tzinfo=UTC)  # 06:59 the next day in Asia/Ho_Chi_Minh
+    assert {fmt_time(first + timedelta(seconds=s)) for s in (0, 1, 59.999)} == {"06:59"}
+    assert fmt_time(first.astimezone(timezone(timedelta(hours=-5)))) == "06:59"
+    assert fmt_time(first + timedelta(seconds=60)) == "07:00"
+    assert fmt_time(first, EN) == "06:59"
