@@ -12,29 +12,10 @@ from app.routing import IdConverter, mark_refused_form, refuse_bad_text
 from config import BASE_DIR, CONFIGS, LOOPBACK_HOSTS, instance_secret_key, is_public_secret
 
 
-class LanToaFlask(Flask):
-    """Flask, with `ensure_sync` (its documented override point) answered once per function.
-
-    Flask asks `inspect.iscoroutinefunction` about every hook and view on every request — eight times for a
-    check-in. The functions never change kind, so the answer is kept (async views would still be wrapped).
-    """
-
-    def ensure_sync(self, func):
-        """The synchronous form of `func`, computed on first use."""
-        cache = self.__dict__.setdefault("_ensure_sync_cache", {})
-        try:
-            return cache[func]
-        except KeyError:
-            wrapped = cache[func] = super().ensure_sync(func)
-            return wrapped
-        except TypeError:  # an unhashable callable: ask Flask every time
-            return super().ensure_sync(func)
-
-
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: config → extensions → blueprints → error handlers → CLI."""
     config_name = config_name or os.environ.get("FLASK_CONFIG") or "development"
-    app = LanToaFlask(
+    app = Flask(
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),

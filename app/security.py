@@ -8,20 +8,8 @@ from flask.sessions import SecureCookieSessionInterface
 from app.idempotency import new_form_token
 
 
-class LeanSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, without its set-up work for requests that carry no session cookie.
-
-    API calls (bearer tokens) never have one: building the signing serializer (which test-serialises a dict)
-    and reading every cookie setting for an empty, untouched session cost more than a check-in's INSERT.
-    Requests with a cookie, and sessions that are written to, go through Flask's own code unchanged.
-    """
-
-    def open_session(self, app, request):
-        """An empty session straight away when there is no cookie to read."""
-        if app.secret_key and ("HTTP_COOKIE" not in request.environ
-                               or not request.cookies.get(self.get_cookie_name(app))):
-            return self.session_class()
-        return super().open_session(app, request)
+class AppSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that an API answer or a static file does not depend on it."""
 
     def save_session(self, app, session, response):
         """For a session that stayed empty and unchanged, only what Flask would do too: Vary if it was read.
@@ -95,8 +83,8 @@ def api_json_headers(config) -> list[tuple[str, str]]:
 
 
 def register(app: Flask) -> None:
-    """Add the headers to every response; the lean cookie session."""
-    app.session_interface = LeanSessionInterface()
+    """Add the headers to every response; the session interface."""
+    app.session_interface = AppSessionInterface()
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["form_token"] = new_form_token  # a plain form's one-time token (app/idempotency.py)
     fixed = [(key.lower(), key, value) for key, value in fixed_headers(app.config)]

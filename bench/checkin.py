@@ -5,7 +5,7 @@ personal ticket (`{ticket}`) — throughput ratio ≥ 0.6 of the bare endpoint; 
 clients; ≥ 500 check-ins/s at 250 concurrent clients with every request answered.
 
     python -m bench.checkin [--workers 4] [--threads 1] [--requests 3000] [--rounds 5] [--paths phone,ticket]
-    python -m bench.checkin --against bench.variants:no_lean_session --paths phone   # what one trick is worth
+    python -m bench.checkin --against bench.variants:no_door --paths phone   # what one trick is worth
 
 `--against APP` measures the check-in against the same app with one fast-path trick undone
 (`bench/variants.py`) instead of the bare endpoint: the ratio is then the trick's worth (1.05 = 5 %).
@@ -17,7 +17,9 @@ measured in alternating rounds (bare, check-in, bare, check-in, …), so a slow 
 hits both; each round's check-in throughput is divided by the bare throughput of the same round, and the
 median of those paired ratios is the ratio judged. Latency percentiles are pooled over every request of every
 round. The server's CPU time per request (user + system, every gunicorn process, from /proc) is printed too:
-it is what the ratio is made of, and it moves far less than throughput on a busy machine.
+it is what the ratio is made of, and it moves far less than throughput on a busy machine. A PostgreSQL server on
+this machine is measured the same way (its processes' CPU per request): it shares the CPUs with gunicorn and the
+load generator, so on a small machine its share counts against the check-in's ratio.
 
 Uses DATABASE_URL when it is PostgreSQL (the database is wiped and rebuilt!), else a temporary SQLite file.
 """
@@ -157,11 +159,21 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[max(0, int(len(sorted_values) * q) - 1)] * 1000
 
 
-def measure(port: int, pids: list[int], path: str, headers: dict, clients: int, total: int, body_for) -> dict:
-    """One load run with the server's CPU time per request."""
-    before = cpu_seconds(pids)
+def database_pids(url: str) -> list[int]:
+    """The PostgreSQL server's processes when it runs on this machine (it then shares its CPUs), else none."""
+    if not url.startswith("postgresql") or not any(h in url for h in ("@127.0.0.1", "@localhost", "@[::1]")):
+        return []
+    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def measure(port: int, pids: list[int], path: str, headers: dict, clients: int, total: int, body_for,
+            db_pids: list[int] = ()) -> dict:
+    """One load run with the server's CPU time per request (and the local database server's)."""
+    before, db_before = cpu_seconds(pids), cpu_seconds(db_pids)
     result = load(port, path, headers, clients, total, body_for)
     result["cpu_us"] = (cpu_seconds(pids) - before) / max(result["n"], 1) * 1e6
+    result["db_cpu_us"] = (cpu_seconds(db_pids) - db_before) / max(result["n"], 1) * 1e6
     return result
 
 
@@ -173,6 +185,7 @@ def summary(runs: list[dict]) -> dict:
         statuses.update(r["statuses"])
     return {"rps": statistics.median(r["rps"] for r in runs), "p50": percentile(lat, 0.5),
             "p99": percentile(lat, 0.99), "cpu_us": statistics.median(r["cpu_us"] for r in runs),
+            "db_cpu_us": statistics.median(r["db_cpu_us"] for r in runs),
             "statuses": dict(statuses), "rounds": [round(r["rps"]) for r in runs]}
 
 
@@ -219,10 +232,12 @@ def main() -> int:
         targets.update({name: (app_port, server_pids(app_port), path, bodies[name]) for name in paths})
         for port, _pids, target, body in targets.values():  # warm-up: imports, pools, caches of every worker
             load(port, target, headers, 20, 400 // len(targets), body)
+        db_pids = database_pids(url)  # after the warm-up: every worker's connection has its server process
         for clients, total in ((50, args.requests), (250, args.requests_250)):
             for _ in range(args.rounds):
                 for name, (port, pids, target, body) in targets.items():
-                    runs[f"{name}{clients}"].append(measure(port, pids, target, headers, clients, total, body))
+                    runs[f"{name}{clients}"].append(measure(port, pids, target, headers, clients, total, body,
+                                                            db_pids))
 
     dialect = url.split(":", 1)[0]
     print(f"gunicorn -w {args.workers} --threads {args.threads}, {dialect}, {args.rounds} alternating rounds of "
@@ -230,8 +245,9 @@ def main() -> int:
           f"{args.against or 'bare /ping'}")
     results = {name: summary(r) for name, r in runs.items()}
     for name, r in results.items():
+        database = f"  database server CPU {r['db_cpu_us']:4.0f} µs/req" if db_pids else ""
         print(f"{name:11s} {r['rps']:6.0f} req/s (rounds {r['rounds']})  p50 {r['p50']:6.1f} ms  "
-              f"p99 {r['p99']:6.1f} ms  server CPU {r['cpu_us']:5.0f} µs/req  {r['statuses']}")
+              f"p99 {r['p99']:6.1f} ms  server CPU {r['cpu_us']:5.0f} µs/req{database}  {r['statuses']}")
     for name in paths:
         ratios = [c["rps"] / b["rps"] for b, c in zip(runs[f"{baseline}50"], runs[f"{name}50"], strict=True)]
         ratio = statistics.median(ratios)

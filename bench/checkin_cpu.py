@@ -6,7 +6,7 @@ load; the CPU time one request costs the process moves far less. This runs N che
 patch modules, so each gets its own process — alternating app and variant, and prints the median CPU µs per
 request of each and their ratio (1.08 = the trick saves 8 % of a check-in's CPU).
 
-    python -m bench.checkin_cpu [--variants no_lean_session,no_ensure_sync_cache,session_connection]
+    python -m bench.checkin_cpu [--variants no_door,session_connection]
                                 [--paths phone,ticket] [--requests 2000] [--rounds 3]
 
 Uses DATABASE_URL when it is PostgreSQL (the database is wiped and rebuilt!), else a temporary SQLite file.
@@ -57,7 +57,7 @@ def _one(variant: str, path_kind: str, requests: int, url: str) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default="no_lean_session,no_ensure_sync_cache,session_connection")
+    parser.add_argument("--variants", default="no_door,session_connection")
     parser.add_argument("--paths", default="phone")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)

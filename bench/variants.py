@@ -1,28 +1,12 @@
 """The app with one fast-path trick undone, to measure what the trick is worth (`bench.checkin --against`).
 
-Each is a WSGI app for gunicorn: `bench.variants:no_lean_session`, … The figures go into
+Each is a WSGI app for gunicorn: `bench.variants:no_door`, … The figures go into
 docs/checkin-fast-path.md; a trick worth under 5 % goes.
 """
 
 import contextlib
-import types
-
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
 
 from app import create_app
-
-
-def _no_ensure_sync_cache():
-    app = create_app()
-    app.ensure_sync = types.MethodType(Flask.ensure_sync, app)
-    return app
-
-
-def _no_lean_session():
-    app = create_app()
-    app.session_interface = SecureCookieSessionInterface()
-    return app
 
 
 def _session_connection():
@@ -64,8 +48,6 @@ def _lazy(build):
     return wsgi
 
 
-no_ensure_sync_cache = _lazy(_no_ensure_sync_cache)
-no_lean_session = _lazy(_no_lean_session)
 session_connection = _lazy(_session_connection)
 no_write_gate = _lazy(_no_write_gate)
 no_door = _lazy(_no_door)
