@@ -7,7 +7,6 @@ a date shown in a form field is read back by the same parser (app/params.py). `r
 """
 
 from datetime import date, datetime, time
-from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -58,13 +57,7 @@ def fmt_time(value, locale: Locale = VI) -> str:
         return ""
     if isinstance(value, time):
         return format_time(value, TIME, locale=locale)
-    return _minute(local(value).replace(second=0, microsecond=0), locale)
-
-
-@lru_cache(maxsize=512)
-def _minute(value: datetime, locale: Locale) -> str:
-    """Babel's HH:mm of one local minute, kept: every check-in answer shows one, hundreds a minute at a fair."""
-    return format_time(value, TIME, tzinfo=TZ, locale=locale)
+    return format_time(local(value), TIME, tzinfo=TZ, locale=locale)
 
 
 def fmt_int(value, locale: Locale = VI) -> str:

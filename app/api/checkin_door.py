@@ -14,8 +14,9 @@ keeps its one implementation. What the door answers carries the headers Flask's 
 (`app/security.py` `api_json_headers`, the compression hook's `Vary`); an answer the compression hook would
 compress is finished by Flask's own response processing. Nothing it writes is held in a Session: the token
 and the check-in run on the thread's kept connection (`app/checkin/fastpath.py`), in an app context whose
-teardown closes whatever the once-a-minute token touch opened. An error it raises reaches `LastResort`
-(`app/errors.py`): a lost database is a 503 with Retry-After, as on every path.
+teardown closes whatever the once-a-minute token touch opened. An error it meets is answered by the app's
+error handlers through the same response processing (`app/errors.py`: a lost database is a 503 with
+Retry-After), as the view's would be.
 
 A test sends the same requests through the door and through the view and compares status, headers and body
 (`tests/checkin/test_checkin_door.py`).
@@ -82,7 +83,7 @@ class CheckinDoor:
         still read it."""
         mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
         length = environ.get("CONTENT_LENGTH", "")
-        if mimetype != "application/json" or not length.isdigit() or not 0 < int(length) <= MAX_BODY:
+        if mimetype != "application/json" or not (length.isascii() and length.isdigit()) or not 0 < int(length) <= MAX_BODY:
             return None
         body = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(body)

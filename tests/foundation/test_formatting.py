@@ -47,7 +47,7 @@ def test_a_page_percentage_keeps_its_sign_on_the_line_of_its_number(app):
 
 
 def test_times_within_a_minute_read_the_same_and_the_next_minute_moves_on():
-    # fmt_time keeps Babel's HH:mm per local minute (a check-in answer shows one): seconds and other zones of the
+    # A check-in answer shows the minute it was stored (first_time): seconds and other zones of the
     # same instant give the same text, the next minute its own.
     from datetime import timedelta, timezone
 
