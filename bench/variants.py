@@ -31,6 +31,14 @@ def _no_write_gate():
     return create_app()
 
 
+def _checkpoint_in_the_gate():
+    """SQLite's automatic checkpoint, run by the commit that fills its log, inside the write gate."""
+    from app.checkin import driver
+
+    driver.CHECKPOINT_EVERY = 0
+    return create_app()
+
+
 def _no_door():
     """The check-in POST through Flask's request handling and the view (app/api/checkins.py), no door."""
     return create_app(CHECKIN_DOOR=False)
@@ -51,3 +59,4 @@ def _lazy(build):
 session_connection = _lazy(_session_connection)
 no_write_gate = _lazy(_no_write_gate)
 no_door = _lazy(_no_door)
+checkpoint_in_the_gate = _lazy(_checkpoint_in_the_gate)

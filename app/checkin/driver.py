@@ -20,6 +20,7 @@ write gate (app/write_gate.py): until the session's transaction ends, or for the
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import threading
 
@@ -29,6 +30,8 @@ from sqlalchemy.pool import Pool
 
 from app.extensions import db
 from app.write_gate import gate_for, hold_until_transaction_end
+
+log = logging.getLogger(__name__)
 
 
 class DriverStatement:
@@ -145,6 +148,9 @@ os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 AUTOCOMMIT_KEY = "lantoa.autocommit"  # in a pooled connection's info: the dialect that put it in autocommit
+WRITES_KEY = "lantoa.writes"  # in a kept SQLite connection's info: its writes since its last checkpoint
+CHECKPOINT_EVERY = 200  # writes of one kept SQLite connection between two of its passive checkpoints (0: SQLite's own)
+SQLITE_AUTOCHECKPOINT = 1000  # SQLite's default, given back with the connection
 
 
 @event.listens_for(Pool, "checkin")
@@ -157,6 +163,8 @@ def _leave_autocommit(dbapi_connection, connection_record) -> None:
         return
     try:
         dialect.reset_isolation_level(dbapi_connection)
+        if connection_record.info.pop(WRITES_KEY, None) is not None:
+            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}")
     except dialect.loaded_dbapi.Error as error:
         connection_record.invalidate(error)  # closed; the pool opens a fresh one when it is next needed
 
@@ -210,6 +218,9 @@ class DirectConnection:
         try:
             dialect.set_isolation_level(raw.driver_connection, "AUTOCOMMIT")
             raw.info[AUTOCOMMIT_KEY] = dialect
+            if self._gate is not None and CHECKPOINT_EVERY:  # SQLite: no checkpoint inside the gate (`_after_write`)
+                raw.driver_connection.execute("PRAGMA wal_autocheckpoint=0")
+                raw.info[WRITES_KEY] = 0
         except dialect.loaded_dbapi.Error as error:
             raw.invalidate()
             raw.close()
@@ -224,20 +235,47 @@ class DirectConnection:
         if gate is not None:
             gate.acquire()
         try:
-            try:
-                return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
-            except sa_exc.DBAPIError as error:
-                if not (self._reused and error.connection_invalidated):
-                    raise
-            # The kept connection died while idle: once, on a fresh one (nothing ran on the dead one).
-            self._reused = False
-            self._raw = self._checkout()  # the dead one is closed by drop_kept_connection
-            self._dbapi = self._raw.driver_connection
-            return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
+            rows = self._run_on_a_live_connection(sql, parameters)
         finally:
             self._reused = False
             if gate is not None:
                 gate.release()
+        if gate is not None:
+            self._after_write()
+        return rows
+
+    def _run_on_a_live_connection(self, sql: str, parameters) -> list[tuple]:
+        try:
+            return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
+        except sa_exc.DBAPIError as error:
+            if not (self._reused and error.connection_invalidated):
+                raise
+        # The kept connection died while idle: once, on a fresh one (nothing ran on the dead one).
+        self._reused = False
+        self._raw = self._checkout()  # the dead one is closed by drop_kept_connection
+        self._dbapi = self._raw.driver_connection
+        return _run(self._dbapi, self.dialect, self._raw.invalidate, sql, parameters)
+
+    def _after_write(self) -> None:
+        """SQLite: a passive checkpoint every CHECKPOINT_EVERY writes of this connection, once the gate is free.
+
+        SQLite checkpoints in the commit that lets its log pass 1,000 pages, so one check-in in a hundred or so
+        copied the log into the database — and fsynced both — while holding the write slot every other worker
+        was queueing for. The kept connection has automatic checkpoints off and runs a passive one itself after
+        its write, outside the gate: writers go on meanwhile (sessions' connections keep SQLite's automatic
+        checkpoint). It gets SQLite's default back when it returns to its pool.
+        """
+        info = self._raw.info
+        if WRITES_KEY not in info:  # SQLite's automatic checkpoints (CHECKPOINT_EVERY = 0)
+            return
+        writes = info[WRITES_KEY] + 1
+        if writes >= CHECKPOINT_EVERY:
+            writes = 0
+            try:
+                self._dbapi.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except self.dialect.loaded_dbapi.Error:  # the check-in is stored; the next checkpoint catches up
+                log.warning("passive checkpoint failed", exc_info=True)
+        info[WRITES_KEY] = writes
 
     def __enter__(self) -> DirectConnection:
         return self

@@ -246,3 +246,26 @@ def test_a_child_forked_while_the_parent_holds_the_gate_waits_for_the_parent(tmp
     waited = float(os.read(read, 64).decode())
     os.waitpid(pid, 0)
     assert waited >= HELD * 0.9  # it queued behind the parent instead of walking in beside it
+
+
+def test_the_kept_connection_checkpoints_every_few_writes_outside_the_gate(db, app_gate, make_activity, monkeypatch):
+    # SQLite's own checkpoint runs in the commit that fills the log: inside the gate every other worker queues
+    # for. The kept connection turns it off and runs a passive one after its write instead (app/checkin/driver.py).
+    from app.checkin import driver
+
+    monkeypatch.setattr(driver, "CHECKPOINT_EVERY", 3)
+    driver.drop_kept_connection()
+    activity = make_activity()
+    seen = []
+    with svc.direct_connection() as conn:
+        sqlite = conn._dbapi
+        assert sqlite.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        sqlite.set_trace_callback(lambda sql: seen.append((sql, app_gate._depth)))
+        for n in range(7):
+            svc.record_checkin(activity, {**PERSON, "phone": f"091000000{n}"}, "staff", None, utcnow(), conn=conn)
+        sqlite.set_trace_callback(None)
+    checkpoints = [depth for sql, depth in seen if "wal_checkpoint" in sql]
+    assert checkpoints == [0, 0], seen  # after the 3rd and the 6th write, the gate free both times
+    assert count(db, activity.id) == 7
+    driver.drop_kept_connection()  # back to its pool: SQLite's automatic checkpoint is on again for sessions
+    assert sqlite.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == driver.SQLITE_AUTOCHECKPOINT
