@@ -70,6 +70,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default: new password hashes (app/models/users.py)
+    CHECKIN_DOOR = True  # the check-in POST answered in front of Flask (app/api/checkin_door.py)
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))

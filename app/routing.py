@@ -54,7 +54,7 @@ FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # A JSON body can carry those only as \u escapes, a raw DEL or a raw C1 character (UTF-8 lead byte 0xC2): a body
 # with none of these bytes needs no walk (the check-in hot path).
-JSON_SUSPECT = (b"\\u", b"\x7f", b"\xc2")
+_JSON_SUSPECT = (b"\\u", b"\x7f", b"\xc2")
 
 
 def bad_text_message(text: str) -> str | None:
@@ -84,6 +84,12 @@ def bad_text_in_json(value, path: str = "") -> dict[str, str]:
         elif isinstance(item, list):
             stack.extend((f"{where}.{i}" if where else str(i), child) for i, child in enumerate(item))
     return {}
+
+
+def bad_text_in_json_body(body: bytes, parsed) -> dict[str, str]:
+    """`bad_text_in_json` of a JSON body (`parsed()` gives it parsed), {} without parsing when its raw bytes
+    cannot hold a forbidden character."""
+    return bad_text_in_json(parsed()) if any(s in body for s in _JSON_SUSPECT) else {}
 
 
 def bad_text_in_form(req) -> dict[str, str]:
@@ -117,14 +123,12 @@ def refuse_bad_text():
         if bad:
             g.bad_text_fields = bad
     elif req.is_json:
-        body = req.get_data()
-        if any(s in body for s in JSON_SUSPECT):
-            bad = bad_text_in_json(req.get_json(silent=True))
-            if bad:
-                # The API's error shape (app/errors.py json_error), built here: app.errors imports app.params,
-                # which imports this module.
-                return jsonify({"error": {"code": "invalid_field", "message": "Dữ liệu có ký tự không hợp lệ.",
-                                          "fields": bad}}), 422
+        bad = bad_text_in_json_body(req.get_data(), lambda: req.get_json(silent=True))
+        if bad:
+            # The API's error shape (app/errors.py json_error), built here: app.errors imports app.params,
+            # which imports this module.
+            return jsonify({"error": {"code": "invalid_field", "message": "Dữ liệu có ký tự không hợp lệ.",
+                                      "fields": bad}}), 422
     return None
 
 

@@ -29,7 +29,6 @@ import re
 from functools import partial
 
 from flask import Flask, Response
-from werkzeug.http import HTTP_STATUS_CODES
 
 from app.api.auth import bearer_token, token_values
 from app.api.checkins import checkin_refusal, create_checkin
@@ -37,13 +36,12 @@ from app.auth.services import principal_of
 from app.checkin import services as svc
 from app.checkin.responders import outcome_json
 from app.models.types import utcnow
-from app.routing import JSON_SUSPECT, MAX_ID, bad_text_in_json
+from app.routing import MAX_ID, bad_text_in_json_body
 from app.security import api_json_headers
 
 PATH = re.compile(r"/api/v1/activities/([1-9][0-9]{0,9})/checkins")  # an id as the URL map reads it
 ROLES = frozenset(create_checkin.allowed_roles)  # the view's @api_roles
 MAX_BODY = 64 * 1024  # a check-in is a few hundred bytes; anything larger goes the ordinary way
-STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}  # Werkzeug's
 
 
 class CheckinDoor:
@@ -70,11 +68,10 @@ class CheckinDoor:
             return self._through_flask(environ, start_response, partial(self.app.handle_user_exception, error))
         if answer is None:
             return self.wsgi_app(environ, start_response)  # Flask's view and hooks answer it, as for any request
-        status, data = answer
+        data = answer.get_data()
         if len(data) >= self.min_compressed and environ.get("HTTP_ACCEPT_ENCODING"):
-            return self._through_flask(environ, start_response,
-                                       lambda: Response(data, status, mimetype="application/json"))
-        start_response(STATUS_LINES[status], [*self.headers, ("Content-Length", str(len(data)))])
+            return self._through_flask(environ, start_response, lambda: answer)
+        start_response(answer.status, [*self.headers, ("Content-Length", str(len(data)))])
         return [data]
 
     @staticmethod
@@ -89,8 +86,9 @@ class CheckinDoor:
         environ["wsgi.input"] = io.BytesIO(body)
         return body
 
-    def _answer(self, environ, activity_id: int, body: bytes) -> tuple[int, bytes] | None:
-        """(status, JSON bytes) of the check-in, or None to let the view answer."""
+    def _answer(self, environ, activity_id: int, body: bytes) -> Response | None:
+        """The check-in's JSON answer as `jsonify` makes it (its headers are not sent: the door's are the same), or
+        None to let the view answer."""
         raw = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
         if raw is None:
             return None
@@ -98,7 +96,7 @@ class CheckinDoor:
             data = self.app.json.loads(body)
         except ValueError:
             return None
-        if not isinstance(data, dict) or (any(s in body for s in JSON_SUSPECT) and bad_text_in_json(data)):
+        if not isinstance(data, dict) or bad_text_in_json_body(body, lambda: data):
             return None
         now = utcnow()
         values = token_values(raw, now, direct=True)
@@ -112,14 +110,9 @@ class CheckinDoor:
             if checkin_refusal(activity, caller) is not None:
                 return None
             outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn)
-        return outcome.status, self._json(outcome_json(outcome))
-
-    def _json(self, payload) -> bytes:
-        """The body `jsonify(payload)` gives: Flask's JSON provider, compact unless in debug mode (its rule)."""
-        provider = self.app.json
-        compact = provider.compact if provider.compact is not None else not self.app.debug
-        layout = {"separators": (",", ":")} if compact else {"indent": 2}
-        return (provider.dumps(payload, **layout) + "\n").encode()
+        answer = self.app.json.response(outcome_json(outcome))
+        answer.status_code = outcome.status
+        return answer
 
     def _through_flask(self, environ, start_response, make):
         """An answer Flask finishes: `make()`'s response (or return value) through every after-request hook, in a

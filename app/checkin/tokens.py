@@ -124,12 +124,15 @@ class _TokenSerializer(URLSafeSerializer):
 
     default_signer = _KeyedSigner
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._signers: dict = {}
+
     def make_signer(self, salt: str | bytes | None = None) -> Signer:
         """The signer for `salt` (this serializer's own by default), made on first use."""
-        signers = self.__dict__.setdefault("_signers", {})
-        signer = signers.get(salt)
+        signer = self._signers.get(salt)
         if signer is None:
-            signer = signers[salt] = super().make_signer(salt)
+            signer = self._signers[salt] = super().make_signer(salt)
         return signer
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from flask import request_started
 
-from app import create_app
+from app import create_app, extensions
 from app.checkin import services as svc
 from app.checkin.driver import drop_kept_connection
 from app.models.types import utcnow
@@ -35,16 +35,14 @@ def view_app(app):
     yield other
     drop_kept_connection()  # this thread's kept connection may be the other engine's
     with other.app_context():
-        from app.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
+        extensions.db.session.remove()
+        extensions.db.engine.dispose()
 
 
 @pytest.fixture
 def pair(app, view_app, db, make_activity):
-    """Send a request to a fresh activity through each app: returns (door answer, view answer, served by the
-    door?, served by the view?)."""
+    """Send a request through each app, to a fresh activity of each (or to the two given): returns (the door's
+    answer, the view's answer, whether the door answered without Flask's request handling)."""
     start = utcnow().replace(microsecond=0) - timedelta(hours=1)
     door_client, view_client = app.test_client(), view_app.test_client()
     dispatched = {"door": 0, "view": 0}
@@ -77,6 +75,20 @@ def pair(app, view_app, db, make_activity):
 
 def _checkins(activity):
     return f"/api/v1/activities/{activity.id}/checkins"
+
+
+def count_of(db, activities) -> list[int]:
+    return [count(db, a.id) for a in activities]
+
+
+def registered_tickets(db, app, activities) -> dict[int, str]:
+    """One person registered for each activity: their ticket by activity id."""
+    tickets = {}
+    for activity in activities:
+        registration, _ = svc.register(activity, dict(BODY), utcnow())
+        db.session.commit()
+        tickets[activity.id] = svc.ticket_for(registration, app.config["SECRET_KEY"])
+    return tickets
 
 
 def _normal(response) -> dict:
@@ -113,7 +125,7 @@ def test_the_door_answers_a_check_in_as_the_view_does(pair, make_user, api_token
     _same(door, view)
 
 
-def test_a_repeat_and_a_replayed_nonce_get_the_first_answer_through_the_door(pair, make_user, api_token,
+def test_a_repeat_and_a_replayed_nonce_get_the_first_answer_through_the_door(pair, db, make_user, api_token,
                                                                               make_activity):
     headers = api_token(make_user("city"))
     activities = (make_activity(), make_activity())
@@ -122,24 +134,12 @@ def test_a_repeat_and_a_replayed_nonce_get_the_first_answer_through_the_door(pai
         assert by_door and view.status_code in (200, 201)
         _same(door, view)
     assert door.json["duplicate"] is True and door.json["first_time"] == view.json["first_time"]
-    assert count_of(activities) == [1, 1]
+    assert count_of(db, activities) == [1, 1]
 
 
-def count_of(activities):
-    from app.extensions import db
-
-    return [count(db, a.id) for a in activities]
-
-
-def test_a_ticket_through_the_door_as_through_the_view(pair, make_user, api_token, make_activity, app):
+def test_a_ticket_through_the_door_as_through_the_view(pair, db, make_user, api_token, make_activity, app):
     activities = (make_activity(preregistration=True), make_activity(preregistration=True))
-    tickets = {}
-    for activity in activities:
-        registration, _ = svc.register(activity, dict(BODY), utcnow())
-        from app.extensions import db
-
-        db.session.commit()
-        tickets[activity.id] = svc.ticket_for(registration, app.config["SECRET_KEY"])
+    tickets = registered_tickets(db, app, activities)
     headers = api_token(make_user("admin"))
     for _ in range(2):  # new, then the same ticket again
         door, view, by_door = pair(_checkins, lambda a: {"ticket": tickets[a.id]}, headers=headers,
@@ -147,20 +147,14 @@ def test_a_ticket_through_the_door_as_through_the_view(pair, make_user, api_toke
         assert by_door
         _same(door, view)
     assert view.status_code == 200 and view.json["duplicate"] is True
-    assert count_of(activities) == [1, 1]
+    assert count_of(db, activities) == [1, 1]
 
 
-def test_outside_the_window_and_cancelled_are_refused_alike(pair, make_user, api_token, make_activity, app):
-    from app.extensions import db
-
+def test_outside_the_window_and_cancelled_are_refused_alike(pair, db, make_user, api_token, make_activity, app):
     headers = api_token(make_user("admin"))
     start = utcnow().replace(microsecond=0) - timedelta(days=2)
     ended = (make_activity(start=start, preregistration=True), make_activity(start=start, preregistration=True))
-    tickets = {}
-    for activity in ended:
-        registration, _ = svc.register(activity, dict(BODY), utcnow())
-        db.session.commit()
-        tickets[activity.id] = svc.ticket_for(registration, app.config["SECRET_KEY"])
+    tickets = registered_tickets(db, app, ended)
     door, view, by_door = pair(_checkins, lambda a: {"ticket": tickets[a.id]}, headers=headers, activities=ended)
     assert by_door and view.json["error"]["code"] == "outside_window"
     _same(door, view)
