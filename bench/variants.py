@@ -44,6 +44,23 @@ def _no_door():
     return create_app(CHECKIN_DOOR=False)
 
 
+def _separate_lookups():
+    """The door reads the token, then the activity in the caller's scope, by two statements (no `checkin_caller`)."""
+    from app.api import auth, checkin_door
+    from app.auth.services import principal_of
+    from app.checkin import services
+
+    def two_statements(raw, now, activity_id, roles, conn):
+        values = auth.token_values(raw, now, direct=True)
+        if values is None:
+            return None
+        caller = principal_of(values)
+        return values, services.checkin_activity(activity_id, caller, conn) if caller.role in roles else None
+
+    checkin_door.checkin_caller = two_statements
+    return create_app()
+
+
 def _lazy(build):
     app = None
 
@@ -60,3 +77,4 @@ session_connection = _lazy(_session_connection)
 no_write_gate = _lazy(_no_write_gate)
 no_door = _lazy(_no_door)
 checkpoint_in_the_gate = _lazy(_checkpoint_in_the_gate)
+separate_lookups = _lazy(_separate_lookups)

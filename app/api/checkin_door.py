@@ -30,7 +30,7 @@ from functools import partial
 
 from flask import Flask, Response
 
-from app.api.auth import bearer_token, token_values
+from app.api.auth import bearer_token, checkin_caller
 from app.api.checkins import checkin_refusal, create_checkin
 from app.auth.services import principal_of
 from app.checkin import services as svc
@@ -99,15 +99,13 @@ class CheckinDoor:
         if not isinstance(data, dict) or bad_text_in_json_body(body, lambda: data):
             return None
         now = utcnow()
-        values = token_values(raw, now, direct=True)
-        if values is None:
-            return None
-        caller = principal_of(values)
-        if caller.role not in ROLES:
-            return None
         with svc.direct_connection() as conn:
-            activity = svc.checkin_activity(activity_id, caller, conn)
-            if checkin_refusal(activity, caller) is not None:
+            looked_up = checkin_caller(raw, now, activity_id, ROLES, conn)  # the token and the activity at once
+            if looked_up is None:
+                return None
+            values, activity = looked_up
+            caller = principal_of(values)
+            if caller.role not in ROLES or checkin_refusal(activity, caller) is not None:
                 return None
             outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn)
         answer = self.app.json.response(outcome_json(outcome))

@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, select, type_coerce
+from sqlalchemy import String, and_, bindparam, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.checkin.driver import DirectConnection, SessionConnection, StatementCache
 from app.extensions import db
-from app.models import Activity, CheckIn, Registration
+from app.models import Activity, CheckIn, Registration, User
 from app.models.checkins import PERSON_COLUMNS
 from app.models.types import UTCDateTime, as_utc
 
@@ -98,6 +98,39 @@ def checkin_activity(activity_id: int, user, conn: Connection = SESSION):
         _select(CheckinActivity, Activity.id == bindparam("activity_id")), Activity, user))
     row = stmt.first(conn, {"activity_id": activity_id})
     return None if row is None else _from_row(CheckinActivity, row)
+
+
+@dataclass(frozen=True, slots=True)
+class _UserRow:
+    """A user whose commune and agency are the joined `users` row's columns: `scope` then writes its rule for a
+    role as a join condition, not as a comparison with one user's values."""
+
+    role: str
+    commune_id: object = User.commune_id
+    agency_id: object = User.agency_id
+    is_authenticated: bool = True
+
+
+ACTIVITY_COLUMNS = tuple(_fast(c) for c in CheckinActivity.columns)  # what `scoped_activity_join` adds to a SELECT
+
+
+def scoped_activity_join(roles):
+    """The join condition "the activity `:activity_id`, in the scope of the `users` row it is joined to": for
+    each of `roles`, `scope`'s own rule (the one place commune scoping is written) applied to the row's columns;
+    a user of another role joins no activity. For the check-in door's one-statement token lookup
+    (app/api/auth.py `checkin_caller`)."""
+    from app.auth.access import scope
+
+    per_role = []
+    for role in sorted(roles):
+        rule = scope(select(Activity.id), Activity, _UserRow(role)).whereclause
+        per_role.append(User.role == role if rule is None else and_(User.role == role, rule))
+    return and_(Activity.id == bindparam("activity_id"), or_(*per_role))
+
+
+def activity_of(values):
+    """The CheckinActivity of ACTIVITY_COLUMNS' values read through `scoped_activity_join`, or None (none joined)."""
+    return None if values[0] is None else _from_row(CheckinActivity, values)
 
 
 def ticket_holder(value, conn: Connection = SESSION, by: str = "id"):

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from app.auth.services import Principal
 from app.checkin import services as svc
 from app.checkin.driver import DriverStatement
-from app.models import CheckIn, Commune
+from app.models import Agency, CheckIn, Commune
 from app.models.types import utcnow
 from app.write_gate import gate_for
 from tests.checkin.conftest import PERSON, count
@@ -294,3 +294,29 @@ def test_a_thread_that_ends_with_its_kept_connection_gives_it_back_out_of_autoco
     del thread
     gc.collect()
     assert db.engine.dialect.detect_autocommit_setting(seen["driver"]) is False
+
+
+def test_the_doors_one_statement_lookup_finds_what_the_token_and_checkin_activity_find(db, make_user, api_token,
+                                                                                       make_activity):
+    """The door reads the token and the activity in one statement (app/api/auth.py `checkin_caller`): for every
+    role, the same user values as `token_values` and, for the check-in roles, the same activity in scope as
+    `svc.checkin_activity` — another commune's, a missing one and any activity for another role: none."""
+    from app.api.auth import checkin_caller, token_values
+    from app.api.checkin_door import ROLES
+
+    mine, theirs = make_activity(), make_activity(commune_code="11948")
+    now = utcnow()
+    agency_id = db.session.scalar(select(Agency.id).order_by(Agency.id).limit(1))
+    for role in ("admin", "city", "commune", "viewer", "agency"):
+        user = make_user(role, agency_id=agency_id) if role == "agency" else make_user(role)
+        raw = api_token(user)["Authorization"].split(" ", 1)[1]
+        db.session.commit()
+        for activity_id in (mine.id, theirs.id, theirs.id + 1000):
+            with svc.direct_connection() as conn:
+                values, activity = checkin_caller(raw, now, activity_id, ROLES, conn)
+                expected = svc.checkin_activity(activity_id, _principal(user), conn) if role in ROLES else None
+            assert values == token_values(raw, now)
+            assert activity == expected, (role, activity_id)
+    assert svc.checkin_activity(theirs.id, _principal(make_user("commune"))) is None  # the rule the test relies on
+    with svc.direct_connection() as conn:
+        assert checkin_caller("lt_not-a-token", now, mine.id, ROLES, conn) is None
