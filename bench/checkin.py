@@ -208,7 +208,8 @@ def main() -> int:
         tmp = tempfile.TemporaryDirectory()
         url = f"sqlite:///{tmp.name}/bench.db"
     per_path = 400 + args.rounds * (args.requests + args.requests_250)
-    path, auth, tickets = prepare(url, per_path if "ticket" in paths else 0)
+    # Against a variant each path is measured against the variant on the same path: twice the tickets.
+    path, auth, tickets = prepare(url, per_path * (2 if args.against else 1) if "ticket" in paths else 0)
     headers = {"Content-Type": "application/json", "Authorization": auth}
     env = {"FLASK_CONFIG": "testing", "TEST_DATABASE_URL": url}
     config = {"workers": args.workers, "threads": args.threads}
@@ -223,13 +224,16 @@ def main() -> int:
         return {"ticket": tickets[n], "nonce": f"t{n}"}
 
     bodies = {"phone": phone, "ticket": ticket}
-    baseline = "variant" if args.against else "bare"
-    names = [baseline, *paths]
+    baselines = {name: f"variant-{name}" for name in paths} if args.against else {name: "bare" for name in paths}
+    names = [*dict.fromkeys(baselines.values()), *paths]
     runs: dict[str, list[dict]] = {f"{name}{c}": [] for name in names for c in (50, 250)}
     with gunicorn(args.against or "bench.bare:app", env if args.against else {}, timeout=180, **config) as base_port, \
             gunicorn("wsgi:app", env, timeout=180, **config) as app_port:
-        targets = {baseline: (base_port, server_pids(base_port), path if args.against else "/ping", phone)}
-        targets.update({name: (app_port, server_pids(app_port), path, bodies[name]) for name in paths})
+        targets = {}
+        for name in paths:  # in rounds: the baseline, then the check-in it is the baseline of
+            targets[baselines[name]] = (base_port, server_pids(base_port), path if args.against else "/ping",
+                                        bodies[name] if args.against else phone)
+            targets[name] = (app_port, server_pids(app_port), path, bodies[name])
         for port, _pids, target, body in targets.values():  # warm-up: imports, pools, caches of every worker
             load(port, target, headers, 20, 400 // len(targets), body)
         db_pids = database_pids(url)  # after the warm-up: every worker's connection has its server process
@@ -246,9 +250,10 @@ def main() -> int:
     results = {name: summary(r) for name, r in runs.items()}
     for name, r in results.items():
         database = f"  database server CPU {r['db_cpu_us']:4.0f} µs/req" if db_pids else ""
-        print(f"{name:11s} {r['rps']:6.0f} req/s (rounds {r['rounds']})  p50 {r['p50']:6.1f} ms  "
+        print(f"{name:15s} {r['rps']:6.0f} req/s (rounds {r['rounds']})  p50 {r['p50']:6.1f} ms  "
               f"p99 {r['p99']:6.1f} ms  server CPU {r['cpu_us']:5.0f} µs/req{database}  {r['statuses']}")
     for name in paths:
+        baseline = baselines[name]
         ratios = [c["rps"] / b["rps"] for b, c in zip(runs[f"{baseline}50"], runs[f"{name}50"], strict=True)]
         ratio = statistics.median(ratios)
         cpu = results[f"{baseline}50"]["cpu_us"] / results[f"{name}50"]["cpu_us"]

@@ -45,17 +45,20 @@ def _no_door():
 
 
 def _separate_lookups():
-    """The door reads the token, then the activity in the caller's scope, by two statements (no `checkin_caller`)."""
+    """The door reads the token, the activity in the caller's scope and a short ticket's registration by a statement
+    each (no `checkin_caller`)."""
     from app.api import auth, checkin_door
     from app.auth.services import principal_of
     from app.checkin import services
 
-    def two_statements(raw, now, activity_id, roles, conn):
+    def two_statements(raw, now, activity_id, roles, conn, ticket=None):
         values = auth.token_values(raw, now, direct=True)
         if values is None:
             return None
         caller = principal_of(values)
-        return values, services.checkin_activity(activity_id, caller, conn) if caller.role in roles else None
+        activity = services.checkin_activity(activity_id, caller, conn) if caller.role in roles else None
+        holder = None if ticket is None else services.ticket_holder(ticket, conn, by="ticket_nonce")
+        return values, activity, holder
 
     checkin_door.checkin_caller = two_statements
     return create_app()

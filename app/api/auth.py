@@ -9,10 +9,18 @@ from sqlalchemy import bindparam, or_, select, update
 from app.api import bp
 from app.auth.services import principal_of, user_of
 from app.checkin.driver import StatementCache
-from app.checkin.fastpath import ACTIVITY_COLUMNS, activity_of, direct_connection, scoped_activity_join
+from app.checkin.fastpath import (
+    ACTIVITY_COLUMNS,
+    TICKET_COLUMNS,
+    TICKET_JOIN,
+    activity_of,
+    direct_connection,
+    holder_of,
+    scoped_activity_join,
+)
 from app.errors import json_error
 from app.extensions import db
-from app.models import Activity, ApiToken, User
+from app.models import Activity, ApiToken, Registration, User
 from app.models.types import utcnow
 from app.models.users import hash_token
 
@@ -48,20 +56,30 @@ def token_values(raw: str, now: datetime, direct: bool = False) -> dict | None:
     return None if row is None else _used(row, now)
 
 
-def checkin_caller(raw: str, now: datetime, activity_id: int, roles: frozenset, conn) -> tuple | None:
-    """`token_values` and the check-in's activity in the caller's scope (`svc.checkin_activity`), in one
-    statement on `conn` (a DirectConnection): (the user's values, the CheckinActivity or None), or None for no
-    valid token. The check-in door's lookup: on PostgreSQL one round trip fewer per check-in. The scope is
-    `scope`'s, for a user of one of `roles` (app/checkin/fastpath.py `scoped_activity_join`)."""
-    values = {"token_hash": hash_token(raw), "now": now, "activity_id": activity_id}
-    row = _DIRECT.get(("checkin_caller", roles), conn.dialect, lambda: _LOOKUP.add_columns(*ACTIVITY_COLUMNS)
-                      .outerjoin(Activity, scoped_activity_join(roles))).first(conn, values)
+def checkin_caller(raw: str, now: datetime, activity_id: int, roles: frozenset, conn,
+                   ticket: str | None = None) -> tuple | None:
+    """`token_values` and the check-in's activity in the caller's scope (`svc.checkin_activity`) — and, given a
+    short `ticket`, the registration it names (`svc.ticket_holder` by `ticket_nonce`) — in one statement on `conn`
+    (a DirectConnection): (the user's values, the CheckinActivity or None, the TicketHolder or None), or None for
+    no valid token. The check-in door's lookup: on PostgreSQL one round trip for what took two or three. The
+    scope is `scope`'s, for a user of one of `roles` (app/checkin/fastpath.py `scoped_activity_join`)."""
+    values = {"token_hash": hash_token(raw), "now": now, "activity_id": activity_id, "ticket": ticket}
+    row = _DIRECT.get(("checkin_caller", roles, ticket is not None), conn.dialect,
+                      lambda: _checkin_lookup(roles, ticket is not None)).first(conn, values)
     if row is None:
         return None
-    return _used(row[:_LOOKED_UP], now), activity_of(row[_LOOKED_UP:])
+    holder = holder_of(row[_WITH_ACTIVITY:]) if ticket is not None else None
+    return _used(row[:_LOOKED_UP], now), activity_of(row[_LOOKED_UP:_WITH_ACTIVITY]), holder
+
+
+def _checkin_lookup(roles: frozenset, with_ticket: bool):
+    """_LOOKUP with the activity in scope LEFT JOINed, and the short ticket's registration when `with_ticket`."""
+    stmt = _LOOKUP.add_columns(*ACTIVITY_COLUMNS).outerjoin(Activity, scoped_activity_join(roles))
+    return stmt.add_columns(*TICKET_COLUMNS).outerjoin(Registration, TICKET_JOIN) if with_ticket else stmt
 
 
 _LOOKED_UP = len(_USER_COLUMNS) + 2  # _LOOKUP's columns: the user's, the token's id and last use
+_WITH_ACTIVITY = _LOOKED_UP + len(ACTIVITY_COLUMNS)
 
 
 def _used(row, now: datetime) -> dict:

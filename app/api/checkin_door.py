@@ -35,6 +35,7 @@ from app.api.checkins import checkin_refusal, create_checkin
 from app.auth.services import principal_of
 from app.checkin import services as svc
 from app.checkin.responders import outcome_json
+from app.checkin.tokens import is_public_token
 from app.models.types import utcnow
 from app.routing import MAX_ID, bad_text_in_json_body
 from app.security import api_json_headers
@@ -99,15 +100,18 @@ class CheckinDoor:
         if not isinstance(data, dict) or bad_text_in_json_body(body, lambda: data):
             return None
         now = utcnow()
+        ticket = svc.ticket_text(data.get("ticket"))  # a short ticket is read with the token (`checkin_caller`)
+        ticket = ticket if isinstance(ticket, str) and is_public_token(ticket) else None
         with svc.direct_connection() as conn:
-            looked_up = checkin_caller(raw, now, activity_id, ROLES, conn)  # the token and the activity at once
+            looked_up = checkin_caller(raw, now, activity_id, ROLES, conn, ticket)  # token, activity[, ticket]
             if looked_up is None:
                 return None
-            values, activity = looked_up
+            values, activity, holder = looked_up
             caller = principal_of(values)
             if caller.role not in ROLES or checkin_refusal(activity, caller) is not None:
                 return None
-            outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn)
+            outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn,
+                                   None if ticket is None else (ticket, holder))
         answer = self.app.json.response(outcome_json(outcome))
         answer.status_code = outcome.status
         return answer

@@ -2,7 +2,8 @@
 
 A phone check-in is two statements (read the activity in the caller's scope; one `INSERT … ON CONFLICT DO
 NOTHING RETURNING id`), a scanned ticket three (the registration behind it is read the same way), a repeat one
-more (the stored row). They are written in Core against the models' tables and compiled once per dialect
+more (the stored row); through the check-in door the token's lookup reads the activity, and a short ticket's
+registration, in the same statement (`scoped_activity_join`, `TICKET_JOIN`). They are written in Core against the models' tables and compiled once per dialect
 (`app/checkin/driver.py` runs them on the DBAPI cursor, with the column types' own processors), on either
 - `SESSION`: the session's connection and transaction (forms, imports, tests — the caller commits), or
 - a `DirectConnection` (`direct_connection()`): the thread's kept autocommit connection, no ORM Session, where
@@ -131,6 +132,16 @@ def scoped_activity_join(roles):
 def activity_of(values):
     """The CheckinActivity of ACTIVITY_COLUMNS' values read through `scoped_activity_join`, or None (none joined)."""
     return None if values[0] is None else _from_row(CheckinActivity, values)
+
+
+# A short ticket's registration LEFT JOINed to the same statement (`:ticket`, its `ticket_nonce`): TICKET_COLUMNS.
+TICKET_COLUMNS = tuple(_fast(c) for c in TicketHolder.columns)
+TICKET_JOIN = Registration.ticket_nonce == bindparam("ticket")
+
+
+def holder_of(values):
+    """The TicketHolder of TICKET_COLUMNS' values read through TICKET_JOIN, or None (no such ticket)."""
+    return None if values[0] is None else _from_row(TicketHolder, values)
 
 
 def ticket_holder(value, conn: Connection = SESSION, by: str = "id"):

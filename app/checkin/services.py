@@ -215,16 +215,19 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
     return Outcome(stored)
 
 
-def check_in(activity, body, actor, now: datetime, secret_key: str, conn: Connection = SESSION) -> Outcome:
+def check_in(activity, body, actor, now: datetime, secret_key: str, conn: Connection = SESSION,
+             read: tuple | None = None) -> Outcome:
     """One JSON check-in — a person's fields, `{ticket}` (a scanned ticket) or `{registration_id}` (a pick from
-    the scanner's search), each with an optional nonce — as an Outcome; nothing is written when it is refused."""
+    the scanner's search), each with an optional nonce — as an Outcome; nothing is written when it is refused.
+    `read` is a short ticket's registration the caller already read — (ticket, TicketHolder or None), the
+    check-in door's one-statement lookup — so it is not read again."""
     try:
         if not isinstance(body, dict):
             raise CheckinRefused("invalid_field", fields={"_": "Cần một đối tượng JSON."})
         holder, source = None, "staff"
         if body.get("ticket"):
             ticket = _payload(Ticket, body)
-            holder, source = registration_for_ticket(activity, ticket.ticket, secret_key, conn), "ticket"
+            holder, source = registration_for_ticket(activity, ticket.ticket, secret_key, conn, read), "ticket"
         elif body.get("registration_id") is not None:
             holder = _picked(activity, body, conn)
         return record_checkin(activity, None if holder else body, source, actor, now, nonce=body.get("nonce"),
@@ -307,10 +310,12 @@ def activity_for_token(token: str, secret_key: str) -> Activity:
     return activity
 
 
-def _ticket_parts(token, secret_key: str, conn: Connection = SESSION) -> tuple[TicketHolder | None, int, str]:
-    """(registration, activity id, nonce) a ticket names — short: looked up; signed: verified; InvalidToken otherwise."""
+def _ticket_parts(token, secret_key: str, conn: Connection = SESSION,
+                  read: tuple | None = None) -> tuple[TicketHolder | None, int, str]:
+    """(registration, activity id, nonce) a ticket names — short: looked up (unless `read` has it already: (ticket,
+    TicketHolder or None)); signed: verified; InvalidToken otherwise."""
     if is_public_token(token):
-        found = ticket_holder(token, conn, by="ticket_nonce")
+        found = read[1] if read is not None and read[0] == token else ticket_holder(token, conn, by="ticket_nonce")
         if found is None:
             raise InvalidToken("unknown ticket")
         return found, found.activity_id, token
@@ -329,6 +334,11 @@ def registration_of_ticket(token, secret_key: str) -> TicketHolder | None:
     return found
 
 
+def ticket_text(token):
+    """A scanned ticket's text as it is looked up (USB scanners type a trailing Enter)."""
+    return token.strip() if isinstance(token, str) else token
+
+
 def _is_poster(text, secret_key: str) -> bool:
     """Whether a scanned text is an event's poster QR (its URL or bare token) rather than a personal ticket."""
     token = text.rstrip("/").rsplit("/c/", 1)[-1] if isinstance(text, str) else text
@@ -338,11 +348,13 @@ def _is_poster(text, secret_key: str) -> bool:
         return False
 
 
-def registration_for_ticket(activity, token, secret_key: str, conn: Connection = SESSION) -> TicketHolder:
-    """The registration behind a scanned ticket for this activity, or a refusal (bad, revoked, other event)."""
-    token = token.strip() if isinstance(token, str) else token  # USB scanners type a trailing Enter
+def registration_for_ticket(activity, token, secret_key: str, conn: Connection = SESSION,
+                            read: tuple | None = None) -> TicketHolder:
+    """The registration behind a scanned ticket for this activity, or a refusal (bad, revoked, other event); `read`
+    as for `_ticket_parts`."""
+    token = ticket_text(token)
     try:
-        registration, activity_id, nonce = _ticket_parts(token, secret_key, conn)
+        registration, activity_id, nonce = _ticket_parts(token, secret_key, conn, read)
     except InvalidToken as exc:
         if _is_poster(token, secret_key):  # a poster QR scanned at the door: say so plainly
             raise CheckinRefused("invalid_token", "Đây là mã QR dán tại sự kiện, không phải vé cá nhân.") from exc

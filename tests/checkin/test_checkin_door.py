@@ -12,10 +12,12 @@ from datetime import timedelta
 
 import pytest
 from flask import request_started
+from sqlalchemy import update
 
 from app import create_app, extensions
 from app.checkin import services as svc
 from app.checkin.driver import drop_kept_connection
+from app.models import Registration
 from app.models.types import utcnow
 from tests.checkin.conftest import count
 
@@ -148,6 +150,31 @@ def test_a_ticket_through_the_door_as_through_the_view(pair, db, make_user, api_
         _same(door, view)
     assert view.status_code == 200 and view.json["duplicate"] is True
     assert count_of(db, activities) == [1, 1]
+
+
+def test_a_ticket_with_a_trailing_enter_another_events_and_a_revoked_one_alike(pair, db, make_user, api_token,
+                                                                             make_activity, app):
+    """The door reads a short ticket's registration with the token (one statement): what it finds and refuses is
+    what the view finds and refuses."""
+    activities = (make_activity(preregistration=True), make_activity(preregistration=True))
+    others = (make_activity(preregistration=True), make_activity(preregistration=True))
+    tickets, elsewhere = registered_tickets(db, app, activities), registered_tickets(db, app, others)
+    headers = api_token(make_user("admin"))
+    door, view, by_door = pair(_checkins, lambda a: {"ticket": elsewhere[others[activities.index(a)].id]},
+                               headers=headers, activities=activities)
+    assert by_door and view.json["error"]["code"] == "wrong_activity"
+    _same(door, view)
+    door, view, by_door = pair(_checkins, lambda a: {"ticket": tickets[a.id] + "\r\n"}, headers=headers,
+                               activities=activities)
+    assert by_door and view.status_code == 201
+    _same(door, view)
+    db.session.execute(update(Registration).where(Registration.activity_id.in_([a.id for a in others]))
+                       .values(revoked=True))
+    db.session.commit()
+    door, view, by_door = pair(_checkins, lambda a: {"ticket": elsewhere[a.id]}, headers=headers, activities=others)
+    assert by_door and view.json["error"]["code"] == "revoked_token"
+    _same(door, view)
+    assert count_of(db, activities) == [1, 1] and count_of(db, others) == [0, 0]
 
 
 def test_outside_the_window_and_cancelled_are_refused_alike(pair, db, make_user, api_token, make_activity, app):

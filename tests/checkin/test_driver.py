@@ -300,11 +300,13 @@ def test_the_doors_one_statement_lookup_finds_what_the_token_and_checkin_activit
                                                                                        make_activity):
     """The door reads the token and the activity in one statement (app/api/auth.py `checkin_caller`): for every
     role, the same user values as `token_values` and, for the check-in roles, the same activity in scope as
-    `svc.checkin_activity` — another commune's, a missing one and any activity for another role: none."""
+    `svc.checkin_activity` — another commune's, a missing one and any activity for another role: none — and,
+    given a short ticket, the registration `svc.ticket_holder` finds by it."""
     from app.api.auth import checkin_caller, token_values
     from app.api.checkin_door import ROLES
 
     mine, theirs = make_activity(), make_activity(commune_code="11948")
+    tickets = [svc.register(activity, dict(PERSON), utcnow())[0].ticket_nonce for activity in (mine, theirs)]
     now = utcnow()
     agency_id = db.session.scalar(select(Agency.id).order_by(Agency.id).limit(1))
     for role in ("admin", "city", "commune", "viewer", "agency"):
@@ -312,11 +314,14 @@ def test_the_doors_one_statement_lookup_finds_what_the_token_and_checkin_activit
         raw = api_token(user)["Authorization"].split(" ", 1)[1]
         db.session.commit()
         for activity_id in (mine.id, theirs.id, theirs.id + 1000):
-            with svc.direct_connection() as conn:
-                values, activity = checkin_caller(raw, now, activity_id, ROLES, conn)
-                expected = svc.checkin_activity(activity_id, _principal(user), conn) if role in ROLES else None
-            assert values == token_values(raw, now)
-            assert activity == expected, (role, activity_id)
+            for ticket in (None, *tickets, "lt_no-such-ticket"):
+                with svc.direct_connection() as conn:
+                    values, activity, holder = checkin_caller(raw, now, activity_id, ROLES, conn, ticket)
+                    expected = svc.checkin_activity(activity_id, _principal(user), conn) if role in ROLES else None
+                    registration = None if ticket is None else svc.ticket_holder(ticket, conn, by="ticket_nonce")
+                assert values == token_values(raw, now)
+                assert activity == expected, (role, activity_id)
+                assert holder == registration, (role, activity_id, ticket)
     assert svc.checkin_activity(theirs.id, _principal(make_user("commune"))) is None  # the rule the test relies on
     with svc.direct_connection() as conn:
         assert checkin_caller("lt_not-a-token", now, mine.id, ROLES, conn) is None
