@@ -35,7 +35,7 @@ from app.api.checkins import checkin_refusal, create_checkin
 from app.auth.services import principal_of
 from app.checkin import services as svc
 from app.checkin.responders import outcome_json
-from app.checkin.tokens import is_public_token
+from app.checkin.tokens import short_ticket
 from app.models.types import utcnow
 from app.routing import MAX_ID, bad_text_in_json_body
 from app.security import api_json_headers
@@ -100,8 +100,7 @@ class CheckinDoor:
         if not isinstance(data, dict) or bad_text_in_json_body(body, lambda: data):
             return None
         now = utcnow()
-        ticket = svc.ticket_text(data.get("ticket"))  # a short ticket is read with the token (`checkin_caller`)
-        ticket = ticket if isinstance(ticket, str) and is_public_token(ticket) else None
+        ticket = short_ticket(data.get("ticket"))  # a short ticket is read with the token (`checkin_caller`)
         with svc.direct_connection() as conn:
             looked_up = checkin_caller(raw, now, activity_id, ROLES, conn, ticket)  # token, activity[, ticket]
             if looked_up is None:

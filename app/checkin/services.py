@@ -219,8 +219,7 @@ def check_in(activity, body, actor, now: datetime, secret_key: str, conn: Connec
              read: tuple | None = None) -> Outcome:
     """One JSON check-in — a person's fields, `{ticket}` (a scanned ticket) or `{registration_id}` (a pick from
     the scanner's search), each with an optional nonce — as an Outcome; nothing is written when it is refused.
-    `read` is a short ticket's registration the caller already read — (ticket, TicketHolder or None), the
-    check-in door's one-statement lookup — so it is not read again."""
+    `read`: a short ticket's (ticket, TicketHolder or None) the caller read already (the check-in door)."""
     try:
         if not isinstance(body, dict):
             raise CheckinRefused("invalid_field", fields={"_": "Cần một đối tượng JSON."})
@@ -310,10 +309,9 @@ def activity_for_token(token: str, secret_key: str) -> Activity:
     return activity
 
 
-def _ticket_parts(token, secret_key: str, conn: Connection = SESSION,
-                  read: tuple | None = None) -> tuple[TicketHolder | None, int, str]:
-    """(registration, activity id, nonce) a ticket names — short: looked up (unless `read` has it already: (ticket,
-    TicketHolder or None)); signed: verified; InvalidToken otherwise."""
+def _ticket_parts(token, secret_key: str, conn: Connection = SESSION, read: tuple | None = None) -> tuple:
+    """(registration, activity id, nonce) a ticket names — short: looked up, unless `read` (ticket, TicketHolder or
+    None) has it; signed: verified; InvalidToken otherwise."""
     if is_public_token(token):
         found = read[1] if read is not None and read[0] == token else ticket_holder(token, conn, by="ticket_nonce")
         if found is None:
@@ -334,11 +332,6 @@ def registration_of_ticket(token, secret_key: str) -> TicketHolder | None:
     return found
 
 
-def ticket_text(token):
-    """A scanned ticket's text as it is looked up (USB scanners type a trailing Enter)."""
-    return token.strip() if isinstance(token, str) else token
-
-
 def _is_poster(text, secret_key: str) -> bool:
     """Whether a scanned text is an event's poster QR (its URL or bare token) rather than a personal ticket."""
     token = text.rstrip("/").rsplit("/c/", 1)[-1] if isinstance(text, str) else text
@@ -350,9 +343,8 @@ def _is_poster(text, secret_key: str) -> bool:
 
 def registration_for_ticket(activity, token, secret_key: str, conn: Connection = SESSION,
                             read: tuple | None = None) -> TicketHolder:
-    """The registration behind a scanned ticket for this activity, or a refusal (bad, revoked, other event); `read`
-    as for `_ticket_parts`."""
-    token = ticket_text(token)
+    """The registration behind a scanned ticket for this activity (`read` as for `_ticket_parts`), or a refusal."""
+    token = token.strip() if isinstance(token, str) else token  # USB scanners type a trailing Enter
     try:
         registration, activity_id, nonce = _ticket_parts(token, secret_key, conn, read)
     except InvalidToken as exc:

@@ -26,6 +26,7 @@ __all__ = [
     "read_activity_token",
     "read_ticket_token",
     "short_code",
+    "short_ticket",
     "ticket_token",
 ]
 
@@ -198,6 +199,13 @@ def new_public_token() -> str:
 def is_public_token(text: object) -> bool:
     """Whether `text` has the shape of a short token (then it is looked up; the signed kind is verified instead)."""
     return isinstance(text, str) and len(text) == PUBLIC_TOKEN_LENGTH and _PUBLIC_SET.issuperset(text)
+
+
+def short_ticket(text: object) -> str | None:
+    """A scanned ticket's text, stripped as a ticket is read (USB scanners type a trailing Enter), when it has the
+    shape of a short token; else None (a signed ticket, or no ticket)."""
+    text = text.strip() if isinstance(text, str) else text
+    return text if is_public_token(text) else None
 
 
 def new_qr_nonce() -> str:

@@ -305,3 +305,13 @@ def test_tokens_are_those_of_a_plain_itsdangerous_serializer_and_verify_both_way
         assert tokens.ticket_token(KEY, *ids, code) == ticket
     with pytest.raises(InvalidToken):
         read_rating_token(OTHER_KEY, rating_token(KEY, 1, 2, "ABC"))
+
+
+def test_short_ticket_is_the_stripped_short_token_and_none_for_anything_else():
+    from app.checkin.tokens import new_public_token, short_ticket, ticket_token
+
+    short = new_public_token()
+    assert short_ticket(short) == short
+    assert short_ticket(f"  {short}\r\n") == short  # a USB scanner's trailing Enter
+    assert short_ticket(ticket_token(KEY, 7, 3, "n")) is None  # a signed ticket is verified, not looked up
+    assert [short_ticket(x) for x in (None, 123, "", short[:-1], short + "x")] == [None] * 5
