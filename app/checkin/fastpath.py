@@ -3,8 +3,9 @@
 A phone check-in is two statements (read the activity in the caller's scope; one `INSERT … ON CONFLICT DO
 NOTHING RETURNING id`), a scanned ticket three (the registration behind it is read the same way), a repeat one
 more (the stored row); through the check-in door the token's lookup reads the activity, and a short ticket's
-registration, in the same statement (`scoped_activity_join`, `TICKET_JOIN`). They are written in Core against the models' tables and compiled once per dialect
-(`app/checkin/driver.py` runs them on the DBAPI cursor, with the column types' own processors), on either
+registration, in the same statement (`scoped_activity_join`, `TICKET_JOIN`). They are written in Core against
+the models' tables and compiled once per dialect (`app/checkin/driver.py` runs them on the DBAPI cursor, with
+the column types' own processors), on either
 - `SESSION`: the session's connection and transaction (forms, imports, tests — the caller commits), or
 - a `DirectConnection` (`direct_connection()`): the thread's kept autocommit connection, no ORM Session, where
   each statement is its own transaction (the API's check-in POST).
