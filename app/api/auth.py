@@ -9,18 +9,10 @@ from sqlalchemy import bindparam, or_, select, update
 from app.api import bp
 from app.auth.services import principal_of, user_of
 from app.checkin.driver import StatementCache
-from app.checkin.fastpath import (
-    ACTIVITY_COLUMNS,
-    TICKET_COLUMNS,
-    TICKET_JOIN,
-    activity_of,
-    direct_connection,
-    holder_of,
-    scoped_activity_join,
-)
+from app.checkin.fastpath import checkin_reads, direct_connection, with_checkin_reads
 from app.errors import json_error
 from app.extensions import db
-from app.models import Activity, ApiToken, Registration, User
+from app.models import ApiToken, User
 from app.models.types import utcnow
 from app.models.users import hash_token
 
@@ -62,24 +54,16 @@ def checkin_caller(raw: str, now: datetime, activity_id: int, roles: frozenset, 
     short `ticket`, the registration it names (`svc.ticket_holder` by `ticket_nonce`) — in one statement on `conn`
     (a DirectConnection): (the user's values, the CheckinActivity or None, the TicketHolder or None), or None for
     no valid token. The check-in door's lookup: on PostgreSQL one round trip for what took two or three. The
-    scope is `scope`'s, for a user of one of `roles` (app/checkin/fastpath.py `scoped_activity_join`)."""
+    scope is `scope`'s, for a user of one of `roles` (app/checkin/fastpath.py `with_checkin_reads`)."""
     values = {"token_hash": hash_token(raw), "now": now, "activity_id": activity_id, "ticket": ticket}
     row = _DIRECT.get(("checkin_caller", roles, ticket is not None), conn.dialect,
-                      lambda: _checkin_lookup(roles, ticket is not None)).first(conn, values)
+                      lambda: with_checkin_reads(_LOOKUP, roles, ticket is not None)).first(conn, values)
     if row is None:
         return None
-    holder = holder_of(row[_WITH_ACTIVITY:]) if ticket is not None else None
-    return _used(row[:_LOOKED_UP], now), activity_of(row[_LOOKED_UP:_WITH_ACTIVITY]), holder
-
-
-def _checkin_lookup(roles: frozenset, with_ticket: bool):
-    """_LOOKUP with the activity in scope LEFT JOINed, and the short ticket's registration when `with_ticket`."""
-    stmt = _LOOKUP.add_columns(*ACTIVITY_COLUMNS).outerjoin(Activity, scoped_activity_join(roles))
-    return stmt.add_columns(*TICKET_COLUMNS).outerjoin(Registration, TICKET_JOIN) if with_ticket else stmt
+    return (_used(row[:_LOOKED_UP], now), *checkin_reads(row[_LOOKED_UP:]))
 
 
 _LOOKED_UP = len(_USER_COLUMNS) + 2  # _LOOKUP's columns: the user's, the token's id and last use
-_WITH_ACTIVITY = _LOOKED_UP + len(ACTIVITY_COLUMNS)
 
 
 def _used(row, now: datetime) -> dict:

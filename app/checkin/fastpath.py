@@ -3,7 +3,7 @@
 A phone check-in is two statements (read the activity in the caller's scope; one `INSERT … ON CONFLICT DO
 NOTHING RETURNING id`), a scanned ticket three (the registration behind it is read the same way), a repeat one
 more (the stored row); through the check-in door the token's lookup reads the activity, and a short ticket's
-registration, in the same statement (`scoped_activity_join`, `TICKET_JOIN`). They are written in Core against
+registration, in the same statement (`with_checkin_reads`). They are written in Core against
 the models' tables and compiled once per dialect (`app/checkin/driver.py` runs them on the DBAPI cursor, with
 the column types' own processors), on either
 - `SESSION`: the session's connection and transaction (forms, imports, tests — the caller commits), or
@@ -113,14 +113,10 @@ class _UserRow:
     is_authenticated: bool = True
 
 
-ACTIVITY_COLUMNS = tuple(_fast(c) for c in CheckinActivity.columns)  # what `scoped_activity_join` adds to a SELECT
-
-
 def scoped_activity_join(roles):
     """The join condition "the activity `:activity_id`, in the scope of the `users` row it is joined to": for
     each of `roles`, `scope`'s own rule (the one place commune scoping is written) applied to the row's columns;
-    a user of another role joins no activity. For the check-in door's one-statement token lookup
-    (app/api/auth.py `checkin_caller`)."""
+    a user of another role joins no activity."""
     from app.auth.access import scope
 
     per_role = []
@@ -130,19 +126,29 @@ def scoped_activity_join(roles):
     return and_(Activity.id == bindparam("activity_id"), or_(*per_role))
 
 
-def activity_of(values):
-    """The CheckinActivity of ACTIVITY_COLUMNS' values read through `scoped_activity_join`, or None (none joined)."""
-    return None if values[0] is None else _from_row(CheckinActivity, values)
+_ACTIVITY_COLUMNS = tuple(_fast(c) for c in CheckinActivity.columns)
+_TICKET_COLUMNS = tuple(_fast(c) for c in TicketHolder.columns)
 
 
-# A short ticket's registration LEFT JOINed to the same statement (`:ticket`, its `ticket_nonce`): TICKET_COLUMNS.
-TICKET_COLUMNS = tuple(_fast(c) for c in TicketHolder.columns)
-TICKET_JOIN = Registration.ticket_nonce == bindparam("ticket")
+def with_checkin_reads(lookup, roles, with_ticket: bool):
+    """`lookup` (a SELECT with the `users` row in it) with what a check-in reads LEFT JOINed to it: the activity
+    `:activity_id` in that user's scope (`scoped_activity_join`) and, `with_ticket`, the registration of the short
+    ticket `:ticket` (its `ticket_nonce`) — so the check-in door reads the token and these in one statement
+    (app/api/auth.py `checkin_caller`). `checkin_reads` gives them back from the row."""
+    stmt = lookup.add_columns(*_ACTIVITY_COLUMNS).outerjoin(Activity, scoped_activity_join(roles))
+    if with_ticket:
+        stmt = stmt.add_columns(*_TICKET_COLUMNS).outerjoin(Registration,
+                                                            Registration.ticket_nonce == bindparam("ticket"))
+    return stmt
 
 
-def holder_of(values):
-    """The TicketHolder of TICKET_COLUMNS' values read through TICKET_JOIN, or None (no such ticket)."""
-    return None if values[0] is None else _from_row(TicketHolder, values)
+def checkin_reads(values) -> tuple:
+    """(CheckinActivity or None, TicketHolder or None) of the columns `with_checkin_reads` added to a row (the row's
+    tail); None where nothing was joined."""
+    n = len(_ACTIVITY_COLUMNS)
+    activity, ticket = values[:n], values[n:]
+    return (None if activity[0] is None else _from_row(CheckinActivity, activity),
+            None if not ticket or ticket[0] is None else _from_row(TicketHolder, ticket))
 
 
 def ticket_holder(value, conn: Connection = SESSION, by: str = "id"):
