@@ -9,7 +9,15 @@ from sqlalchemy import bindparam, or_, select, update
 from app.api import bp
 from app.auth.services import principal_of, user_of
 from app.checkin.driver import StatementCache
-from app.checkin.fastpath import checkin_reads, direct_connection, with_checkin_reads
+from app.checkin.fastpath import (
+    RecentReads,
+    checkin_reads,
+    direct_connection,
+    stamps_of,
+    ticket_holder,
+    with_checkin_reads,
+    with_stamps,
+)
 from app.errors import json_error
 from app.extensions import db
 from app.models import ApiToken, User
@@ -49,28 +57,55 @@ def token_values(raw: str, now: datetime, direct: bool = False) -> dict | None:
 
 
 def checkin_caller(raw: str, now: datetime, activity_id: int, roles: frozenset, conn,
-                   ticket: str | None = None) -> tuple | None:
+                   ticket: str | None = None, fresh: bool = False) -> tuple | None:
     """`token_values` and the check-in's activity in the caller's scope (`svc.checkin_activity`) — and, given a
     short `ticket`, the registration it names (`svc.ticket_holder` by `ticket_nonce`) — in one statement on `conn`
-    (a DirectConnection): (the user's values, the CheckinActivity or None, the TicketHolder or None), or None for
-    no valid token. The check-in door's lookup: on PostgreSQL one round trip for what took two or three. The
-    scope is `scope`'s, for a user of one of `roles` (app/checkin/fastpath.py `with_checkin_reads`)."""
-    values = {"token_hash": hash_token(raw), "now": now, "activity_id": activity_id, "ticket": ticket}
-    row = _DIRECT.get(("checkin_caller", roles, ticket is not None), conn.dialect,
-                      lambda: with_checkin_reads(_LOOKUP, roles, ticket is not None)).first(conn, values)
+    (a DirectConnection): (the user's values, the CheckinActivity or None, the TicketHolder or None, a guard), or
+    None for no valid token. The check-in door's lookup: on PostgreSQL one round trip for what took two or three.
+    The scope is `scope`'s, for a user of one of `roles` (app/checkin/fastpath.py `with_checkin_reads`).
+
+    On PostgreSQL the token's and the activity's reads are remembered (`RECENT`): the next check-in with the same
+    token and activity gets them back, not read, with the guard its INSERT must carry (`insert_once`); otherwise,
+    or `fresh` (the guarded INSERT stored nothing), the guard is empty."""
+    token_hash, remember = hash_token(raw), conn.dialect.name == "postgresql"
+    key = (token_hash, activity_id, roles)
+    if remember and not fresh and (found := RECENT.get(key, now)) is not None:
+        (values, activity), stamps = found  # a ticket's registration is read now: each is scanned once
+        holder = None if ticket is None else ticket_holder(ticket, conn, by="ticket_nonce")
+        return values, activity, holder, stamps.guard
+    params = {"token_hash": token_hash, "now": now, "activity_id": activity_id, "ticket": ticket}
+    row = _DIRECT.get(("checkin_caller", roles, ticket is not None, remember), conn.dialect,
+                      lambda: _caller_lookup(roles, ticket is not None, remember)).first(conn, params)
+    RECENT.forget(key)
     if row is None:
         return None
-    return (_used(row[:_LOOKED_UP], now), *checkin_reads(row[_LOOKED_UP:]))
+    if remember:
+        row, stamps = stamps_of(row, row[_LOOKED_UP - 2], row[_USER_COLUMNS.index("id")], activity_id)
+    last_used_at = row[_LOOKED_UP - 1]
+    values, (activity, holder) = _used(row[:_LOOKED_UP], now), checkin_reads(row[_LOOKED_UP:])
+    if remember and activity is not None and not _touch_due(last_used_at, now):
+        RECENT.put(key, (values, activity), stamps, until=last_used_at + TOKEN_TOUCH_INTERVAL)
+    return values, activity, holder, ()
 
 
+def _caller_lookup(roles, with_ticket: bool, stamped: bool):
+    stmt = with_checkin_reads(_LOOKUP, roles, with_ticket)
+    return with_stamps(stmt) if stamped else stmt
+
+
+RECENT = RecentReads()  # this worker's remembered check-in reads (PostgreSQL; app/checkin/fastpath.py)
 _LOOKED_UP = len(_USER_COLUMNS) + 2  # _LOOKUP's columns: the user's, the token's id and last use
+
+
+def _touch_due(last_used_at, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL
 
 
 def _used(row, now: datetime) -> dict:
     """The user's values of a _LOOKUP row, the token's use recorded at most once a minute."""
     *columns, token_id, last_used_at = row
     # Record use at most once a minute: a write per API call would serialise busy endpoints (check-ins).
-    if last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL:
+    if _touch_due(last_used_at, now):
         db.session.execute(_TOUCH, {"token_id": token_id, "used_at": now})
         db.session.commit()
     return dict(zip(_USER_COLUMNS, columns, strict=True))

@@ -34,6 +34,7 @@ from app.api.auth import bearer_token, checkin_caller
 from app.api.checkins import checkin_refusal, create_checkin
 from app.auth.services import principal_of
 from app.checkin import services as svc
+from app.checkin.fastpath import StaleRead
 from app.checkin.responders import outcome_json
 from app.checkin.tokens import short_ticket
 from app.models.types import utcnow
@@ -102,18 +103,33 @@ class CheckinDoor:
         now = utcnow()
         ticket = short_ticket(data.get("ticket"))  # a short ticket is read with the token (`checkin_caller`)
         with svc.direct_connection() as conn:
-            looked_up = checkin_caller(raw, now, activity_id, ROLES, conn, ticket)  # token, activity[, ticket]
-            if looked_up is None:
-                return None
-            values, activity, holder = looked_up
-            caller = principal_of(values)
-            if caller.role not in ROLES or checkin_refusal(activity, caller) is not None:
-                return None
-            outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn,
-                                   None if ticket is None else (ticket, holder))
+            try:
+                outcome = self._check_in(conn, raw, now, activity_id, data, ticket, fresh=False)
+            except StaleRead:  # a remembered row changed: read everything again, as a fresh request does
+                outcome = self._check_in(conn, raw, now, activity_id, data, ticket, fresh=True)
+        if outcome is None:
+            return None
         answer = self.app.json.response(outcome_json(outcome))
         answer.status_code = outcome.status
         return answer
+
+    def _check_in(self, conn, raw: str, now, activity_id: int, data: dict, ticket: str | None, fresh: bool):
+        """The Outcome of the check-in, or None to let the view answer. On remembered reads (a guard) only a
+        stored row counts: any other outcome raises StaleRead, so that it is decided on rows read now."""
+        looked_up = checkin_caller(raw, now, activity_id, ROLES, conn, ticket, fresh)  # token, activity[, ticket]
+        if looked_up is None:
+            return None
+        values, activity, holder, guard = looked_up
+        caller = principal_of(values)
+        if caller.role not in ROLES or checkin_refusal(activity, caller) is not None:
+            if guard:
+                raise StaleRead("refused on remembered reads")
+            return None
+        outcome = svc.check_in(activity, data, caller, now, self.app.config["SECRET_KEY"], conn,
+                               None if ticket is None else (ticket, holder), guard)
+        if guard and outcome.status != 201:
+            raise StaleRead("answered on remembered reads")
+        return outcome
 
     def _through_flask(self, environ, start_response, make):
         """An answer Flask finishes: `make()`'s response (or return value) through every after-request hook, in a

@@ -18,15 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, and_, bindparam, or_, select, type_coerce
+from sqlalchemy import String, Text, and_, bindparam, cast, column, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.checkin.driver import DirectConnection, SessionConnection, StatementCache
 from app.extensions import db
-from app.models import Activity, CheckIn, Registration, User
+from app.models import Activity, ApiToken, CheckIn, Registration, User
 from app.models.checkins import PERSON_COLUMNS
 from app.models.types import UTCDateTime, as_utc
+from app.write_gate import hold_until_transaction_end
 
 SESSION = SessionConnection()  # statements run in the session's transaction unless a DirectConnection is given
 Connection = SessionConnection | DirectConnection
@@ -174,23 +175,123 @@ def existing(activity_id: int, nonce: str | None, phone: str | None, registratio
     return None
 
 
-def insert_once(model, values: dict, conn: Connection = SESSION) -> int | None:
+def insert_once(model, values: dict, conn: Connection = SESSION, guard: tuple = ()) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: the id, or None when a unique constraint already holds the row.
 
     The unique constraints (activity, phone), (activity, nonce), (activity, ticket) decide, so concurrent
     requests in any number of processes store one row; one statement, no savepoint round trips. On SQLite the
     write gate is entered first (app/write_gate.py): until the transaction ends, or for this statement alone
-    in autocommit.
+    in autocommit. Given a `guard` (PostgreSQL: `Stamps.guard`), the row is written only while the rows it
+    names are unchanged, and StaleRead is raised when nothing was written (changed, or already there).
     """
-    stmt = _STATEMENTS.get(("insert", model.__tablename__, tuple(values)), conn.dialect,
-                           lambda: _insert_statement(model, values, conn.dialect.name))
-    row = stmt.first(conn, values, write=True)
+    stmt = _STATEMENTS.get(("insert", model.__tablename__, tuple(values), tuple(t for t, _, _ in guard)),
+                           conn.dialect, lambda: _insert_statement(model, values, conn.dialect.name, guard))
+    row = stmt.first(conn, values | _guard_values(guard), write=True)
+    if row is None and guard:
+        raise StaleRead(model.__tablename__)
     return row[0] if row is not None else None
 
 
-def _insert_statement(model, values: dict, dialect: str):
-    """The dialect's INSERT … ON CONFLICT DO NOTHING RETURNING id over exactly these columns."""
+def _insert_statement(model, values: dict, dialect: str, guard: tuple = ()):
+    """The dialect's INSERT … ON CONFLICT DO NOTHING RETURNING id over exactly these columns; with a guard,
+    INSERT … SELECT those values WHERE each guarding row's `xmin` is still the one read."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
     columns = {name: bindparam(name, type_=table.c[name].type) for name in values}
-    return insert(table).values(columns).on_conflict_do_nothing().returning(table.c.id)
+    if not guard:
+        return insert(table).values(columns).on_conflict_do_nothing().returning(table.c.id)
+    unchanged = (select(_xmin(_STAMPED[name])).where(_STAMPED[name].c.id == bindparam(f"guard_{name}_id"))
+                 .scalar_subquery() == bindparam(f"guard_{name}_xmin") for name, _, _ in guard)
+    rows = select(*(cast(param, param.type) for param in columns.values())).where(*unchanged)
+    return insert(table).from_select(list(values), rows).on_conflict_do_nothing().returning(table.c.id)
+
+
+def insert_many(model, rows: list[dict]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING of many rows in the session's transaction, batched; how many were new.
+
+    On SQLite the write gate is entered first and held until the caller commits (app/write_gate.py).
+    """
+    hold_until_transaction_end(db.session())
+    table = model.__table__
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return len(db.session.execute(insert(table).on_conflict_do_nothing().returning(table.c.id), rows).all())
+
+
+# --- A check-in's reads remembered between check-ins (PostgreSQL) -----------------------------------------
+# At a fair, one staff token checks hundreds of people into one activity: the same token row, user row and
+# activity row are read for every check-in. On PostgreSQL each read is a round trip, and the token's statement
+# is half of a check-in's. So the door remembers what it read (`RecentReads`), with each row's `xmin` — the
+# transaction that wrote the row's current version, changed by every UPDATE — and writes the next check-in by
+# a guarded INSERT (`insert_once(guard=…)`): stored only while those three rows are the ones read. A revoked
+# token, a deactivated user, a changed role or commune, a cancelled or moved activity: any change to those rows
+# writes a new version, the guarded INSERT stores nothing, and the door reads everything again and answers as
+# a fresh request does. No rule is written twice: the rules run in Python on the rows as read, and the guard
+# only asks "are they still those rows?". docs/checkin-fast-path.md gives the figure.
+
+_STAMPED = {"api_tokens": ApiToken.__table__, "users": User.__table__, "activities": Activity.__table__}
+
+
+class StaleRead(Exception):
+    """A guarded INSERT stored nothing: a row it was guarded by changed since it was read, or the row exists."""
+
+
+def _xmin(table):
+    return cast(column("xmin", _selectable=table), Text)
+
+
+def _guard_values(guard: tuple) -> dict:
+    values = {}
+    for name, row_id, xmin in guard:
+        values[f"guard_{name}_id"], values[f"guard_{name}_xmin"] = row_id, xmin
+    return values
+
+
+def with_stamps(stmt):
+    """`stmt` (the door's lookup, with the activity joined) with each remembered row's `xmin` (PostgreSQL), and
+    the token's expiry, added last; `stamps_of` reads them back."""
+    return stmt.add_columns(*(_xmin(table) for table in _STAMPED.values()), ApiToken.expires_at)
+
+
+_STAMP_COLUMNS = len(_STAMPED) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Stamps:
+    """The row versions a lookup read: what a guarded INSERT checks, and until when the token is valid."""
+
+    guard: tuple  # ((table name, row id, xmin), …) for insert_once
+    expires_at: datetime | None
+
+
+def stamps_of(row, token_id: int, user_id: int, activity_id: int) -> tuple[tuple, Stamps]:
+    """(the row without the stamps, the Stamps) of a row of a `with_stamps` statement."""
+    *xmins, expires_at = row[-_STAMP_COLUMNS:]
+    ids = (token_id, user_id, activity_id)
+    return row[:-_STAMP_COLUMNS], Stamps(tuple(zip(_STAMPED, ids, xmins, strict=True)),
+                                         None if expires_at is None else _utc(expires_at))
+
+
+class RecentReads:
+    """A worker's remembered door lookups: key → (read, Stamps, valid until), at most `size` of them.
+
+    An entry is used until the token expires or its once-a-minute use is due (which writes the token row, so
+    the next lookup reads it afresh), and only with a guarded INSERT."""
+
+    def __init__(self, size: int = 1024):
+        self.size, self._entries = size, {}
+
+    def get(self, key, now: datetime):
+        entry = self._entries.get(key)
+        if entry is None or now >= entry[2]:
+            return None
+        return entry[0], entry[1]
+
+    def put(self, key, read, stamps: Stamps, until: datetime) -> None:
+        if stamps.expires_at is not None:
+            until = min(until, stamps.expires_at)
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (read, stamps, until)
+
+    def forget(self, key) -> None:
+        self._entries.pop(key, None)

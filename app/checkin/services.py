@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.checkin.fastpath import (  # noqa: F401 — SESSION, Connection, checkin_activity, direct_connection re-exported
+from app.checkin.fastpath import (  # noqa: F401 — SESSION, Connection, checkin_activity, direct_connection, insert_many re-exported
     SESSION,
     Connection,
     StoredCheckin,
@@ -21,6 +19,7 @@ from app.checkin.fastpath import (  # noqa: F401 — SESSION, Connection, checki
     checkin_activity,
     direct_connection,
     existing,
+    insert_many,
     insert_once,
     ticket_holder,
 )
@@ -49,7 +48,6 @@ from app.models.checkins import PERSON_COLUMNS
 from app.models.voice import FollowUp, followup_values
 from app.schemas.base import Invalid
 from app.schemas.checkins import Person, RegistrationPick, Ticket, clean_nonce, name_key  # noqa: F401 — name_key
-from app.write_gate import hold_until_transaction_end
 
 STAFF_SOURCES = ("staff", "import")  # staff entering a list afterwards are not bound by the window
 
@@ -163,24 +161,13 @@ def _clean_nonce(nonce) -> str | None:
         raise CheckinRefused("invalid_field", fields={"nonce": str(error)}) from None
 
 
-def insert_many(model, rows: list[dict]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING of many rows in the session's transaction, batched; how many were new.
-
-    On SQLite the write gate is entered first and held until the caller commits (app/write_gate.py).
-    """
-    hold_until_transaction_end(db.session())
-    table = model.__table__
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return len(db.session.execute(insert(table).on_conflict_do_nothing().returning(table.c.id), rows).all())
-
-
 def record_checkin(activity: Activity, data: dict | None, source: str, actor, now: datetime,
                    nonce: str | None = None, via_ticket: Registration | TicketHolder | None = None,
-                   conn: Connection = SESSION) -> Outcome:
+                   conn: Connection = SESSION, guard: tuple = ()) -> Outcome:
     """Record one attendance (every path: form, API, scanner, walk-in, import); the same nonce or phone is stored once.
 
     The row is written in the session's transaction (the caller commits), or on `conn` (a DirectConnection),
-    where the INSERT commits by itself.
+    where the INSERT commits by itself; `guard`: as for `insert_once` (the check-in door's remembered reads).
     """
     nonce = _clean_nonce(nonce)
     if activity.status == "cancelled":  # every path, as the public form (whose token then stops working)
@@ -202,7 +189,7 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
     values = dict(activity_id=activity.id, source=source, nonce=nonce, registration_id=registration_id,
                   created_at=now, created_by_id=getattr(actor, "id", None),
                   code=short_code(), **person)
-    new_id = insert_once(CheckIn, values, conn)
+    new_id = insert_once(CheckIn, values, conn, guard)
     if new_id is None:
         found = existing(activity.id, nonce, person["phone"], registration_id, conn)
         if found is None:  # the conflicting row vanished in between (deleted): a plain retry is correct
@@ -216,10 +203,11 @@ def record_checkin(activity: Activity, data: dict | None, source: str, actor, no
 
 
 def check_in(activity, body, actor, now: datetime, secret_key: str, conn: Connection = SESSION,
-             read: tuple | None = None) -> Outcome:
+             read: tuple | None = None, guard: tuple = ()) -> Outcome:
     """One JSON check-in — a person's fields, `{ticket}` (a scanned ticket) or `{registration_id}` (a pick from
     the scanner's search), each with an optional nonce — as an Outcome; nothing is written when it is refused.
-    `read`: a short ticket's (ticket, TicketHolder or None) the caller read already (the check-in door)."""
+    `read`: a short ticket's (ticket, TicketHolder or None) the caller read already; `guard`: its reads'
+    versions (`insert_once`). Both from the check-in door."""
     try:
         if not isinstance(body, dict):
             raise CheckinRefused("invalid_field", fields={"_": "Cần một đối tượng JSON."})
@@ -230,7 +218,7 @@ def check_in(activity, body, actor, now: datetime, secret_key: str, conn: Connec
         elif body.get("registration_id") is not None:
             holder = _picked(activity, body, conn)
         return record_checkin(activity, None if holder else body, source, actor, now, nonce=body.get("nonce"),
-                              via_ticket=holder, conn=conn)
+                              via_ticket=holder, conn=conn, guard=guard)
     except CheckinRefused as refusal:
         return Outcome(refusal=refusal)
 

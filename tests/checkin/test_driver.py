@@ -316,12 +316,14 @@ def test_the_doors_one_statement_lookup_finds_what_the_token_and_checkin_activit
         for activity_id in (mine.id, theirs.id, theirs.id + 1000):
             for ticket in (None, *tickets, "lt_no-such-ticket"):
                 with svc.direct_connection() as conn:
-                    values, activity, holder = checkin_caller(raw, now, activity_id, ROLES, conn, ticket)
+                    values, activity, holder, guard = checkin_caller(raw, now, activity_id, ROLES, conn, ticket,
+                                                                     fresh=True)
                     expected = svc.checkin_activity(activity_id, _principal(user), conn) if role in ROLES else None
                     registration = None if ticket is None else svc.ticket_holder(ticket, conn, by="ticket_nonce")
                 assert values == token_values(raw, now)
                 assert activity == expected, (role, activity_id)
                 assert holder == registration, (role, activity_id, ticket)
+                assert guard == ()  # read now, not remembered: its INSERT needs no guard
     assert svc.checkin_activity(theirs.id, _principal(make_user("commune"))) is None  # the rule the test relies on
     with svc.direct_connection() as conn:
         assert checkin_caller("lt_not-a-token", now, mine.id, ROLES, conn) is None
